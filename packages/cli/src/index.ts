@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { CliError, type CliIO } from './io.js';

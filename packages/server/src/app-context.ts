@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+
+/** A named check that `/ready` runs; it throws or returns false when not ready. */
+export interface ReadinessCheck {
+  readonly name: string;
+  readonly check: () => Promise<boolean> | boolean;
+}
+
+/**
+ * Everything a request handler may use, built once at start and passed down.
+ * Capabilities add their stores and services here; nothing reaches for globals.
+ */
+export interface AppContext {
+  readonly config: Config;
+  readonly log: Logger;
+  /** Milliseconds since the epoch; replaced in tests that need a fixed clock. */
+  readonly now: () => number;
+  readonly readiness: ReadinessCheck[];
+}

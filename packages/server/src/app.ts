@@ -1,0 +1,48 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { AppContext } from './app-context.js';
+import { healthRoutes } from './health/routes.js';
+import { installErrorFunnel } from './http/error-funnel.js';
+import { registerRoutes } from './http/register.js';
+import { defineRoute, type RouteDef } from './http/route.js';
+import { buildOpenApiDocument } from './openapi/build-document.js';
+import { VERSION } from './version.js';
+
+/** Default body limit for the JSON API; ingestion routes raise their own. */
+const API_BODY_LIMIT = 1024 * 1024;
+
+/** Every described route of the API, in one list so OpenAPI sees them all. */
+export function apiRoutes(ctx: AppContext): RouteDef[] {
+  return [...healthRoutes(ctx)];
+}
+
+/** Builds the HTTP app over an already-open context. Does not listen. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: API_BODY_LIMIT,
+    // Per-request log lines would dominate the cost of ingestion at 100k events/s.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+    // Ids from clients are never trusted for logs.
+    genReqId: (() => {
+      let n = 0;
+      return () => `r${(++n).toString(36)}`;
+    })(),
+  });
+  installErrorFunnel(app);
+
+  const routes = apiRoutes(ctx);
+  const openapi = buildOpenApiDocument(routes, { version: VERSION });
+  registerRoutes(app, [
+    ...routes,
+    defineRoute({
+      method: 'GET',
+      url: '/api/openapi.json',
+      summary: 'This document.',
+      tags: ['meta'],
+      handler: () => openapi as never,
+    }),
+  ]);
+  await app.ready();
+  return app;
+}
