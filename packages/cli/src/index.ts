@@ -1,2 +1,2 @@
-export { main } from './main.js';
 export { CliError, type CliIO } from './io.js';
+export { main } from './main.js';

@@ -26,7 +26,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr.write(`opsloop: ${err.message}\n`);
       return err instanceof CliError ? err.exitCode : 2;
     }
-    io.stderr.write(`opsloop: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    io.stderr.write(
+      `opsloop: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`,
+    );
     return 1;
   }
 }

@@ -1,1 +1,2 @@
 export * from './http/error-body.js';
+export * from './ingest/canonical-event.js';

@@ -1,5 +1,5 @@
-export type { AppContext } from './app-context.js';
 export { apiRoutes, buildApp } from './app.js';
+export type { AppContext } from './app-context.js';
 export { type Config, ConfigError, loadConfig } from './config/config.js';
 export { ApiError } from './http/errors.js';
 export { openContext } from './lifecycle/open-context.js';

@@ -11,9 +11,7 @@ export const ApiErrorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    issues: z
-      .array(z.object({ path: z.string(), message: z.string() }))
-      .optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;

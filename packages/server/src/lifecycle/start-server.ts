@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { AppContext } from '../app-context.js';
 import { buildApp } from '../app.js';
+import type { AppContext } from '../app-context.js';
 import type { Config } from '../config/config.js';
 import { openContext } from './open-context.js';
 
