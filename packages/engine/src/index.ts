@@ -1,1 +1,1 @@
-export {};
+export type { CompiledQuery, QueryParameter } from './sql/compiled-query.js';

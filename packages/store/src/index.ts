@@ -1,1 +1,2 @@
-export {};
+export { EVENTS_DDL } from './events/duckdb/ddl.js';
+export type { EventStore, EventStoreDialect } from './events/event-store.js';
