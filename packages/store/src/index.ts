@@ -1,2 +1,3 @@
 export { EVENTS_DDL } from './events/duckdb/ddl.js';
 export type { EventStore, EventStoreDialect } from './events/event-store.js';
+export * from './meta/index.js';

@@ -1,0 +1,8 @@
+export { DEFAULT_GROUPS } from './default-groups.js';
+export * from './meta-store.js';
+export { newId, newSecret, SECRET_KEY_PREFIX, WRITE_KEY_PREFIX } from './secrets.js';
+export {
+  openSqliteMetaStore,
+  type SqliteMetaStoreOptions,
+} from './sqlite/open-sqlite-meta-store.js';
+export * from './types.js';
