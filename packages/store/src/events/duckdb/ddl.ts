@@ -26,7 +26,12 @@ export const EVENTS_DDL = [
     utm_term     VARCHAR,
     browser      VARCHAR,
     os           VARCHAR,
-    device_type  VARCHAR
+    device_type  VARCHAR,
+    -- What the event did besides happening; kept so an export round-trips through import.
+    groups         JSON,
+    person_ops     JSON,
+    identity_op    JSON,
+    group_identify JSON
   )`,
   `CREATE TABLE IF NOT EXISTS persons (
     project_id    VARCHAR     NOT NULL,
@@ -45,5 +50,17 @@ export const EVENTS_DDL = [
     project_id    VARCHAR NOT NULL,
     old_person_id UUID    NOT NULL,
     person_id     UUID    NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS groups (
+    project_id VARCHAR     NOT NULL,
+    group_type VARCHAR     NOT NULL,
+    group_key  VARCHAR     NOT NULL,
+    properties JSON        NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    version    BIGINT      NOT NULL
+  )`,
+  // The highest identity change set mirrored here (see IdentityMirror.seq).
+  `CREATE TABLE IF NOT EXISTS identity_watermark (
+    seq BIGINT NOT NULL
   )`,
 ] as const;

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { type EventStore, eventKey, type StoredEvent } from '../event-store.js';
+import { sampleEvent } from './sample-event.js';
+
+const stored = (over: Partial<StoredEvent> = {}): StoredEvent => ({
+  ...sampleEvent(over),
+  personId: over.personId ?? randomUUID(),
+});
+
+/**
+ * The behaviour every EventStore must have (DuckDB now, ClickHouse later).
+ * `open` returns a fresh, empty store.
+ */
+export function runEventStoreContract(name: string, open: () => Promise<EventStore>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    before(async () => {
+      store = await open();
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    it('stores events and answers queries with UTC instants', async () => {
+      const e = stored({
+        projectId: 'c1',
+        timestamp: Date.UTC(2024, 2, 3, 23, 30, 0, 123),
+        properties: { plan: 'pro', n: 3 },
+        url: 'https://x.test/a',
+        groups: { company: 'acme' },
+      });
+      await store.write({ events: [e], identity: [] });
+      const rows = await store.execute<{ ms: number; day: string; plan: string }>({
+        sql: `SELECT epoch_ms(timestamp) AS ms, strftime(timestamp, '%Y-%m-%d') AS day,
+          properties->>'plan' AS plan FROM events WHERE project_id = $1`,
+        parameters: ['c1'],
+      });
+      assert.deepEqual(rows, [{ ms: e.timestamp, day: '2024-03-03', plan: 'pro' }]);
+    });
+
+    it('exports events in time order, exactly as written', async () => {
+      const a = stored({ projectId: 'c2', timestamp: 2000, personOps: { set: { a: 1 } } });
+      const b = stored({
+        projectId: 'c2',
+        timestamp: 1000,
+        identity: { kind: 'identify', otherDistinctId: 'anon' },
+        groupIdentify: { groupType: 'company', groupKey: 'acme', set: { size: 3 } },
+      });
+      const c = stored({ projectId: 'c2', timestamp: 3000 });
+      await store.write({ events: [a, b, c], identity: [] });
+      const out: StoredEvent[] = [];
+      for await (const e of store.exportEvents('c2')) out.push(e);
+      assert.deepEqual(out, [b, a, c]);
+      const ranged: StoredEvent[] = [];
+      for await (const e of store.exportEvents('c2', { from: 1500, to: 3000 })) ranged.push(e);
+      assert.deepEqual(ranged, [a]);
+      assert.equal(await store.countEvents('c2'), 3);
+      assert.equal(await store.countEvents('c2', { from: 1000, to: 2000 }), 1);
+    });
+
+    it('finds stored events by project and uuid, tolerating a shifted timestamp', async () => {
+      const e = stored({ projectId: 'c3', timestamp: Date.UTC(2024, 5, 1) });
+      await store.write({ events: [e], identity: [] });
+      const found = await store.findStored([
+        { projectId: 'c3', uuid: e.uuid, timestamp: e.timestamp + 5000 },
+        { projectId: 'other', uuid: e.uuid, timestamp: e.timestamp },
+        { projectId: 'c3', uuid: randomUUID(), timestamp: e.timestamp },
+      ]);
+      assert.deepEqual([...found], [eventKey('c3', e.uuid)]);
+    });
+
+    it('mirrors identity: flat overrides, re-pointed distinct ids, applied once by seq', async () => {
+      const [p1, p2, p3] = [randomUUID(), randomUUID(), randomUUID()];
+      const person = (id: string, name: string) => ({
+        projectId: 'c4',
+        id,
+        properties: { name },
+        isIdentified: true,
+        createdAt: 1000,
+        version: 1,
+      });
+      const base = await store.identityWatermark();
+      await store.write({
+        events: [
+          stored({ projectId: 'c4', distinctId: 'a', personId: p1 }),
+          stored({ projectId: 'c4', distinctId: 'b', personId: p2 }),
+          stored({ projectId: 'c4', distinctId: 'c', personId: p3 }),
+        ],
+        identity: [
+          {
+            seq: base + 1,
+            merges: [],
+            distinctIds: [
+              { projectId: 'c4', distinctId: 'a', personId: p1 },
+              { projectId: 'c4', distinctId: 'b', personId: p2 },
+              { projectId: 'c4', distinctId: 'c', personId: p3 },
+            ],
+            persons: [person(p1, 'a'), person(p2, 'b'), person(p3, 'c')],
+            groups: [],
+          },
+        ],
+      });
+      // p1 → p2, then p2 → p3: every event now belongs to p3.
+      const second = {
+        seq: base + 2,
+        merges: [{ projectId: 'c4', oldPersonId: p1, personId: p2 }],
+        distinctIds: [],
+        persons: [person(p2, 'ab')],
+        groups: [],
+      };
+      const third = {
+        seq: base + 3,
+        merges: [{ projectId: 'c4', oldPersonId: p2, personId: p3 }],
+        distinctIds: [],
+        persons: [person(p3, 'abc')],
+        groups: [
+          {
+            projectId: 'c4',
+            groupType: 'company',
+            groupKey: 'acme',
+            properties: { size: 3 },
+            createdAt: 5,
+            version: 1,
+          },
+        ],
+      };
+      await store.write({ events: [], identity: [second] });
+      // A replay of an applied set next to a new one: the applied one is skipped.
+      await store.write({ events: [], identity: [second, third] });
+      assert.equal(await store.identityWatermark(), base + 3);
+      const persons = await store.execute<{ n: number; people: number }>({
+        sql: `SELECT count(*) AS n, count(DISTINCT coalesce(o.person_id, e.person_id)) AS people
+              FROM events e LEFT JOIN person_overrides o
+                ON o.project_id = e.project_id AND o.old_person_id = e.person_id
+              WHERE e.project_id = 'c4'`,
+        parameters: [],
+      });
+      assert.deepEqual(persons, [{ n: 3, people: 1 }]);
+      const overrides = await store.execute<{ o: string; p: string }>({
+        sql: `SELECT old_person_id::VARCHAR AS o, person_id::VARCHAR AS p FROM person_overrides
+              WHERE project_id = 'c4' ORDER BY o`,
+        parameters: [],
+      });
+      assert.deepEqual(
+        overrides,
+        [
+          { o: p1, p: p3 },
+          { o: p2, p: p3 },
+        ].sort((x, y) => x.o.localeCompare(y.o)),
+      );
+      const ids = await store.execute<{ d: string; p: string }>({
+        sql: `SELECT distinct_id AS d, person_id::VARCHAR AS p FROM person_distinct_ids
+              WHERE project_id = 'c4' ORDER BY d`,
+        parameters: [],
+      });
+      assert.deepEqual(ids, [
+        { d: 'a', p: p3 },
+        { d: 'b', p: p3 },
+        { d: 'c', p: p3 },
+      ]);
+      const people = await store.execute<{ id: string; name: string }>({
+        sql: `SELECT id::VARCHAR AS id, properties->>'name' AS name FROM persons WHERE project_id = 'c4'`,
+        parameters: [],
+      });
+      assert.deepEqual(people, [{ id: p3, name: 'abc' }]);
+      const groups = await store.execute<{ size: string }>({
+        sql: `SELECT properties->>'size' AS size FROM groups WHERE project_id = 'c4'`,
+        parameters: [],
+      });
+      assert.deepEqual(groups, [{ size: '3' }]);
+      assert.equal(await store.deletePersonEvents('c4', p3), 3);
+      assert.equal(await store.countEvents('c4'), 0);
+    });
+
+    it('rolls back the events when an identity change cannot be applied', async () => {
+      const before = await store.countEvents('c5');
+      const bad = {
+        seq: (await store.identityWatermark()) + 1,
+        merges: [],
+        distinctIds: [{ projectId: 'c5', distinctId: 'x', personId: 'not-a-uuid' }],
+        persons: [],
+        groups: [],
+      };
+      await assert.rejects(store.write({ events: [stored({ projectId: 'c5' })], identity: [bad] }));
+      assert.equal(await store.countEvents('c5'), before);
+    });
+  });
+}

@@ -1,0 +1,200 @@
+import { type DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
+import type { CompiledQuery } from '@opsloop/engine';
+import {
+  type EventKey,
+  type EventStore,
+  eventKey,
+  type IdentityMirror,
+  type StoredEvent,
+  type TimeRange,
+} from '../event-store.js';
+import { appendEvents, EXPORT_COLUMNS, rowToEvent } from './append-events.js';
+import { applyMirror } from './apply-mirror.js';
+import { EVENTS_DDL } from './ddl.js';
+import { flattenMirrors } from './mirror.js';
+import { Serial } from './serial.js';
+import { instant, toDuckDBParameter, toJsonSafe } from './values.js';
+
+/** Another process holds the DuckDB file (DuckDB allows one read-write process per file). */
+export class EventStoreLockedError extends Error {
+  override readonly name = 'EventStoreLockedError';
+}
+
+/** A retried event may carry a slightly different (skew-corrected) timestamp. */
+const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const EXPORT_PAGE = 10_000;
+
+/**
+ * The embedded event store: one DuckDB file per data directory. One connection
+ * writes (serialised, so a flush is one transaction); another reads.
+ *
+ * @example
+ * const store = await DuckDBEventStore.open(join(dataDir, 'events.duckdb'));
+ * const rows = await store.execute({ sql: 'SELECT count(*) AS n FROM events', parameters: [] });
+ */
+export class DuckDBEventStore implements EventStore {
+  readonly dialect = 'duckdb' as const;
+  private readonly writes = new Serial();
+  private readonly reads = new Serial();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+  ) {}
+
+  static async open(path: string): Promise<DuckDBEventStore> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (/lock/i.test(message)) {
+        throw new EventStoreLockedError(
+          `${path} is open in another process (is the server running on this data directory?)`,
+        );
+      }
+      throw err;
+    }
+    const writer = await instance.connect();
+    const reader = await instance.connect();
+    // Per connection: the default follows the process TZ, which would shift local-day bucketing.
+    for (const c of [writer, reader]) await c.run("SET TimeZone = 'UTC'");
+    for (const ddl of EVENTS_DDL) await writer.run(ddl);
+    return new DuckDBEventStore(instance, writer, reader);
+  }
+
+  execute<Row extends Record<string, unknown>>(query: CompiledQuery): Promise<Row[]> {
+    return this.reads.run(async () => {
+      const reader = await this.reader.runAndReadAll(
+        query.sql,
+        query.parameters.map(toDuckDBParameter),
+      );
+      return reader.getRowObjectsJS().map((r) => toJsonSafe(r) as Row);
+    });
+  }
+
+  async findStored(keys: readonly EventKey[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const key of keys) {
+      if (key.timestamp < min) min = key.timestamp;
+      if (key.timestamp > max) max = key.timestamp;
+    }
+    return this.writes.run(async () => {
+      // The time bounds let DuckDB skip row groups by their zone maps.
+      const reader = await this.writer.runAndReadAll(
+        `SELECT e.project_id AS p, e.uuid::VARCHAR AS u
+         FROM (SELECT unnest($1::VARCHAR[]) AS p, unnest($2::VARCHAR[])::UUID AS u) k
+         JOIN events e ON e.project_id = k.p AND e.uuid = k.u
+         WHERE e.timestamp >= $3 AND e.timestamp <= $4`,
+        [
+          listValue(keys.map((x) => x.projectId)),
+          listValue(keys.map((x) => x.uuid)),
+          instant(min - RETRY_WINDOW_MS),
+          instant(max + RETRY_WINDOW_MS),
+        ],
+      );
+      return new Set(reader.getRowObjectsJS().map((r) => eventKey(String(r['p']), String(r['u']))));
+    });
+  }
+
+  write(batch: {
+    readonly events: readonly StoredEvent[];
+    readonly identity: readonly IdentityMirror[];
+  }): Promise<void> {
+    return this.writes.run(async () => {
+      const applied = await this.readWatermark();
+      const mirrors = batch.identity.filter((m) => m.seq > applied);
+      if (batch.events.length === 0 && mirrors.length === 0) return;
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        await appendEvents(this.writer, batch.events);
+        if (mirrors.length > 0) {
+          const flat = flattenMirrors(mirrors);
+          await applyMirror(this.writer, flat);
+          await this.writer.run('DELETE FROM identity_watermark');
+          await this.writer.run('INSERT INTO identity_watermark VALUES ($1::BIGINT)', [flat.seq]);
+        }
+        await this.writer.run('COMMIT');
+      } catch (err) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  identityWatermark(): Promise<number> {
+    return this.writes.run(() => this.readWatermark());
+  }
+
+  async *exportEvents(projectId: string, range: TimeRange = {}): AsyncIterable<StoredEvent> {
+    let after: { ts: number; uuid: string } | null = null;
+    for (;;) {
+      const cursor: { ts: number; uuid: string } | null = after;
+      const rows = await this.reads.run(async () => {
+        const reader = await this.reader.runAndReadAll(
+          `SELECT ${EXPORT_COLUMNS} FROM events
+           WHERE project_id = $1 AND timestamp >= $2 AND timestamp < $3
+             AND (timestamp > $4 OR (timestamp = $4 AND uuid > $5::UUID))
+           ORDER BY timestamp, uuid LIMIT ${EXPORT_PAGE}`,
+          [
+            projectId,
+            instant(range.from ?? -62135596800000),
+            instant(range.to ?? 253402300799999),
+            instant(cursor?.ts ?? -62135596800000),
+            cursor?.uuid ?? '00000000-0000-0000-0000-000000000000',
+          ],
+        );
+        return reader
+          .getRowObjectsJS()
+          .map((r) => rowToEvent(toJsonSafe(r) as Record<string, unknown>));
+      });
+      // The first page must also include events exactly at the lower bound with the nil uuid.
+      for (const e of rows) yield e;
+      const last = rows.at(-1);
+      if (!last || rows.length < EXPORT_PAGE) return;
+      after = { ts: last.timestamp, uuid: last.uuid };
+    }
+  }
+
+  async countEvents(projectId: string, range: TimeRange = {}): Promise<number> {
+    const [row] = await this.execute<{ n: number }>({
+      sql: 'SELECT count(*) AS n FROM events WHERE project_id = $1 AND timestamp >= $2 AND timestamp < $3',
+      parameters: [
+        projectId,
+        new Date(range.from ?? -62135596800000),
+        new Date(range.to ?? 253402300799999),
+      ],
+    });
+    return Number(row?.n ?? 0);
+  }
+
+  deletePersonEvents(projectId: string, personId: string): Promise<number> {
+    return this.writes.run(async () => {
+      const result = await this.writer.run(
+        `DELETE FROM events WHERE project_id = $1 AND (person_id = $2::UUID OR person_id IN (
+           SELECT old_person_id FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID))`,
+        [projectId, personId],
+      );
+      return result.rowsChanged;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.writes.run(async () => {
+      await this.writer.run('CHECKPOINT').catch(() => undefined);
+      this.writer.closeSync();
+    });
+    await this.reads.run(async () => this.reader.closeSync());
+    this.instance.closeSync();
+  }
+
+  private async readWatermark(): Promise<number> {
+    const reader = await this.writer.runAndReadAll(
+      'SELECT coalesce(max(seq), 0)::DOUBLE AS seq FROM identity_watermark',
+    );
+    return Number(reader.getRowObjectsJS()[0]?.['seq'] ?? 0);
+  }
+}
