@@ -1,3 +1,4 @@
+import type { MetaStore } from '@opsloop/store';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 
@@ -17,4 +18,6 @@ export interface AppContext {
   /** Milliseconds since the epoch; replaced in tests that need a fixed clock. */
   readonly now: () => number;
   readonly readiness: ReadinessCheck[];
+  /** Accounts, organisations, projects and keys. */
+  readonly meta: MetaStore;
 }

@@ -1,10 +1,19 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './app-context.js';
+import { auditRoutes } from './audit/routes.js';
+import { createAccessGate } from './auth/access-gate.js';
+import { authRoutes } from './auth/routes.js';
+import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { installErrorFunnel } from './http/error-funnel.js';
 import { registerRoutes } from './http/register.js';
 import { defineRoute, type RouteDef } from './http/route.js';
+import { invitationRoutes } from './invitations/routes.js';
+import { keyRoutes } from './keys/routes.js';
+import { memberRoutes } from './members/routes.js';
 import { buildOpenApiDocument } from './openapi/build-document.js';
+import { orgRoutes } from './orgs/routes.js';
+import { projectRoutes } from './projects/routes.js';
 import { VERSION } from './version.js';
 
 /** Default body limit for the JSON API; ingestion routes raise their own. */
@@ -12,7 +21,17 @@ const API_BODY_LIMIT = 1024 * 1024;
 
 /** Every described route of the API, in one list so OpenAPI sees them all. */
 export function apiRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(ctx)];
+  return [
+    ...healthRoutes(ctx),
+    ...authRoutes(ctx),
+    ...orgRoutes(ctx),
+    ...memberRoutes(ctx),
+    ...groupRoutes(ctx),
+    ...invitationRoutes(ctx),
+    ...auditRoutes(ctx),
+    ...projectRoutes(ctx),
+    ...keyRoutes(ctx),
+  ];
 }
 
 /** Builds the HTTP app over an already-open context. Does not listen. */
@@ -33,16 +52,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   const routes = apiRoutes(ctx);
   const openapi = buildOpenApiDocument(routes, { version: VERSION });
-  registerRoutes(app, [
-    ...routes,
-    defineRoute({
-      method: 'GET',
-      url: '/api/openapi.json',
-      summary: 'This document.',
-      tags: ['meta'],
-      handler: () => openapi as never,
-    }),
-  ]);
+  registerRoutes(
+    app,
+    [
+      ...routes,
+      defineRoute({
+        method: 'GET',
+        url: '/api/openapi.json',
+        summary: 'This document.',
+        tags: ['meta'],
+        access: { kind: 'public' },
+        handler: () => openapi as never,
+      }),
+    ],
+    { gate: createAccessGate(ctx) },
+  );
   await app.ready();
   return app;
 }

@@ -13,6 +13,7 @@ export function healthRoutes(ctx: AppContext) {
       url: '/health',
       summary: 'Liveness: the process is up and serving HTTP.',
       tags: ['health'],
+      access: { kind: 'public' },
       response: Health,
       handler: () => ({ status: 'ok' as const }),
     }),
@@ -21,6 +22,7 @@ export function healthRoutes(ctx: AppContext) {
       url: '/ready',
       summary: 'Readiness: every store answers. 503 names the ones that do not.',
       tags: ['health'],
+      access: { kind: 'public' },
       response: Ready,
       handler: async () => {
         const checks: Record<string, boolean> = {};

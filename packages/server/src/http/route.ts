@@ -1,9 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { Access, AuthFor } from '../auth/access.js';
+
+export type { Access, AuthFor } from '../auth/access.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RouteInput<P, Q, B> {
+export interface RouteInput<P, Q, B, A extends Access = Access> {
+  /** The caller and, for org and project routes, the resolved org or project. */
+  readonly auth: AuthFor<A>;
   readonly params: P;
   readonly query: Q;
   readonly body: B;
@@ -22,12 +27,15 @@ export interface RouteDef<
   Q extends z.ZodType | undefined = z.ZodType | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
   R extends z.ZodType | undefined = z.ZodType | undefined,
+  A extends Access = Access,
 > {
   readonly method: HttpMethod;
   /** Fastify-style path: `/api/projects/:projectId`. */
   readonly url: string;
   readonly summary: string;
   readonly tags: readonly string[];
+  /** Who may call it; checked before the handler runs. See {@link Access}. */
+  readonly access: A;
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
@@ -37,7 +45,7 @@ export interface RouteDef<
   /** Largest accepted body in bytes; the server default applies when unset. */
   readonly bodyLimit?: number;
   readonly handler: (
-    input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>,
+    input: RouteInput<Infer<P>, Infer<Q>, Infer<B>, A>,
   ) => Promise<Infer<R> | undefined> | Infer<R> | undefined;
 }
 
@@ -47,6 +55,7 @@ export function defineRoute<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   R extends z.ZodType | undefined = undefined,
->(def: RouteDef<P, Q, B, R>): RouteDef {
+  const A extends Access = Access,
+>(def: RouteDef<P, Q, B, R, A>): RouteDef {
   return Object.freeze(def) as unknown as RouteDef;
 }

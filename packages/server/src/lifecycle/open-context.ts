@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openSqliteMetaStore } from '@opsloop/store';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app-context.js';
-import type { Config } from '../config/config.js';
+import { type Config, ConfigError } from '../config/config.js';
 
 export interface OpenedContext {
   readonly ctx: AppContext;
@@ -21,11 +23,15 @@ export async function openContext(
 ): Promise<OpenedContext> {
   mkdirSync(config.dataDir, { recursive: true });
   const closers: Array<() => Promise<void> | void> = [];
+  const now = options.now ?? Date.now;
+  const meta = await openMetaStore(config, now);
+  closers.push(() => meta.close());
   const ctx: AppContext = {
     config,
     log,
-    now: options.now ?? Date.now,
-    readiness: [],
+    now,
+    readiness: [{ name: 'meta', check: () => meta.ping() }],
+    meta,
   };
   return {
     ctx,
@@ -39,4 +45,14 @@ export async function openContext(
       }
     },
   };
+}
+
+/** The metadata store the config names: embedded SQLite unless a database URL is set. */
+async function openMetaStore(config: Config, now: () => number) {
+  if (config.databaseUrl) {
+    throw new ConfigError(
+      'OPSLOOP_DATABASE_URL is set, but the PostgreSQL metadata store is not available yet.',
+    );
+  }
+  return openSqliteMetaStore({ file: join(config.dataDir, 'meta.sqlite'), now });
 }
