@@ -1,6 +1,7 @@
 import type { MetaStore } from '@opsloop/store';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
+import type { EventSink, IngestProjectResolver } from './ingest/ports.js';
 
 /** A named check that `/ready` runs; it throws or returns false when not ready. */
 export interface ReadinessCheck {
@@ -20,4 +21,6 @@ export interface AppContext {
   readonly readiness: ReadinessCheck[];
   /** Accounts, organisations, projects and keys. */
   readonly meta: MetaStore;
+  /** The capture edge's ports (write keys, durable spool); without them the capture routes are not mounted. */
+  readonly ingest?: { readonly resolver: IngestProjectResolver; readonly sink: EventSink };
 }

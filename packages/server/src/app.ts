@@ -8,6 +8,8 @@ import { healthRoutes } from './health/routes.js';
 import { installErrorFunnel } from './http/error-funnel.js';
 import { registerRoutes } from './http/register.js';
 import { defineRoute, type RouteDef } from './http/route.js';
+import { registerCaptureRoutes } from './ingest/capture-routes.js';
+import { captureOpenApiPaths } from './ingest/openapi.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { keyRoutes } from './keys/routes.js';
 import { memberRoutes } from './members/routes.js';
@@ -52,6 +54,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   const routes = apiRoutes(ctx);
   const openapi = buildOpenApiDocument(routes, { version: VERSION });
+  if (ctx.ingest) {
+    Object.assign(openapi.paths, captureOpenApiPaths());
+    registerCaptureRoutes(app, { ...ctx.ingest, now: ctx.now, log: app.log });
+  }
   registerRoutes(
     app,
     [

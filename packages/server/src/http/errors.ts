@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'conflict'
   | 'rate_limited'
   | 'not_ready'
+  | 'unavailable'
   | 'internal';
 
 export interface ErrorIssue {
