@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 /** One accepted request's events, as spooled. Ids grow in acceptance order. */
 export interface SpooledBatch {
   readonly id: number;
+  /** When the batch was made durable (ms since the epoch). */
+  readonly acceptedAt: number;
   readonly events: CanonicalEvent[];
 }
 
@@ -45,6 +47,7 @@ export class Spool {
   private dropped = new Map<string, number>();
   private scheduled = false;
   private closed = false;
+  private sealed = false;
   private readonly insertBatch: Database.Statement<[number, number, string]>;
   private readonly addDropped: Database.Statement<[string, string, string, number]>;
   private readonly commitAll: (waiters: Waiter[], dropped: Map<string, number>) => void;
@@ -95,7 +98,7 @@ export class Spool {
 
   /** Resolves once the events are durable on disk. */
   enqueue(events: readonly CanonicalEvent[]): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('the spool is closed'));
+    if (this.sealed) return Promise.reject(new Error('the spool is closed'));
     if (events.length === 0) return Promise.resolve();
     const payload = JSON.stringify(events);
     return new Promise<void>((resolve, reject) => {
@@ -116,13 +119,22 @@ export class Spool {
   /** The oldest batches, in acceptance order, up to about `maxEvents` events (at least one batch). */
   readBatches(options: { maxEvents: number }): SpooledBatch[] {
     const rows = this.db
-      .prepare('SELECT id, event_count, payload FROM spooled_batches ORDER BY id')
-      .iterate() as IterableIterator<{ id: number; event_count: number; payload: string }>;
+      .prepare('SELECT id, accepted_at, event_count, payload FROM spooled_batches ORDER BY id')
+      .iterate() as IterableIterator<{
+      id: number;
+      accepted_at: number;
+      event_count: number;
+      payload: string;
+    }>;
     const out: SpooledBatch[] = [];
     let total = 0;
     for (const row of rows) {
       if (out.length > 0 && total + row.event_count > options.maxEvents) break;
-      out.push({ id: row.id, events: JSON.parse(row.payload) as CanonicalEvent[] });
+      out.push({
+        id: row.id,
+        acceptedAt: row.accepted_at,
+        events: JSON.parse(row.payload) as CanonicalEvent[],
+      });
       total += row.event_count;
     }
     return out;
@@ -158,10 +170,17 @@ export class Spool {
     }));
   }
 
+  /** Commits what is pending and refuses new batches; reading and deleting still work (to drain). */
+  seal(): void {
+    if (this.closed) return;
+    this.commitPending();
+    this.sealed = true;
+  }
+
   /** Commits what is pending, then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.commitPending();
+    this.seal();
     this.closed = true;
     this.db.close();
   }

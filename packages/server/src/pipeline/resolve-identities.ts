@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import type { CanonicalEvent } from '@opsloop/schema';
+import type { PersonMerge, StoredEvent } from '@opsloop/store/events/event-store';
+import {
+  type GroupState,
+  groupKey,
+  type IdentityChanges,
+  type IdentityStore,
+  type PersonState,
+} from '@opsloop/store/identity/identity-store';
+import {
+  applySet,
+  applySetOnce,
+  applyUnset,
+  mergeStates,
+} from '@opsloop/store/identity/property-state';
+
+export interface Resolved {
+  /** In event-time order, each with the person its distinct id had when it was processed. */
+  readonly events: StoredEvent[];
+  readonly changes: IdentityChanges;
+}
+
+/**
+ * Resolves the persons of a batch of new (deduplicated) events and works out
+ * the identity changes, in event-time order within the batch:
+ * - an unknown distinct id gets a new person;
+ * - `identify` merges the other id's person into this one unless that person
+ *   is already identified (PostHog refuses to merge two identified persons);
+ *   an unknown id on either side simply joins the known person;
+ * - `alias`, `merge_dangerously` and Segment's `link` always merge;
+ * - `$set` / `$set_once` / `$unset` and group properties keep per-property
+ *   timestamps, so late, older operations do not overwrite newer ones.
+ * Events keep the person resolved here; merges become overrides, so history is
+ * never rewritten.
+ */
+export async function resolveIdentities(
+  batch: readonly CanonicalEvent[],
+  store: IdentityStore,
+  options: { newPersonId?: () => string } = {},
+): Promise<Resolved> {
+  const byProject = new Map<string, CanonicalEvent[]>();
+  for (const e of batch) {
+    const list = byProject.get(e.projectId);
+    if (list) list.push(e);
+    else byProject.set(e.projectId, [e]);
+  }
+  const events: StoredEvent[] = [];
+  const changes: { -readonly [K in keyof IdentityChanges]: IdentityChanges[K][number][] } = {
+    merges: [],
+    distinctIds: [],
+    persons: [],
+    groups: [],
+  };
+  for (const [projectId, list] of byProject) {
+    const r = await resolveProject(projectId, list, store, options.newPersonId ?? randomUUID);
+    events.push(...r.events);
+    changes.merges.push(...r.changes.merges);
+    changes.distinctIds.push(...r.changes.distinctIds);
+    changes.persons.push(...r.changes.persons);
+    changes.groups.push(...r.changes.groups);
+  }
+  return { events, changes };
+}
+
+async function resolveProject(
+  projectId: string,
+  unsorted: readonly CanonicalEvent[],
+  store: IdentityStore,
+  newPersonId: () => string,
+): Promise<Resolved> {
+  const list = unsorted
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.timestamp - b.e.timestamp || a.i - b.i)
+    .map((x) => x.e);
+  const wanted = new Set<string>();
+  for (const e of list) {
+    wanted.add(e.distinctId);
+    if (e.identity) wanted.add(e.identity.otherDistinctId);
+  }
+  const dist = await store.lookupDistinctIds(projectId, [...wanted]);
+  const persons = await store.loadPersons(projectId, [...new Set(dist.values())]);
+  const groupKeys = list.flatMap((e) => (e.groupIdentify ? [e.groupIdentify] : []));
+  const groups = await store.loadGroups(projectId, groupKeys);
+
+  const redirect = new Map<string, string>();
+  const merges: PersonMerge[] = [];
+  const newIds = new Set<string>();
+  const touched = new Set<string>();
+  const touchedGroups = new Set<string>();
+
+  const find = (id: string): string => {
+    let p = id;
+    for (let next = redirect.get(p); next !== undefined; next = redirect.get(p)) p = next;
+    return p;
+  };
+  const personOf = (d: string): string | undefined => {
+    const p = dist.get(d);
+    return p === undefined ? undefined : find(p);
+  };
+  const assign = (d: string, personId: string) => {
+    dist.set(d, personId);
+    newIds.add(d);
+  };
+  const create = (d: string, at: number): string => {
+    const id = newPersonId();
+    persons.set(id, {
+      projectId,
+      id,
+      isIdentified: false,
+      createdAt: at,
+      version: 0,
+      properties: {},
+    });
+    assign(d, id);
+    touched.add(id);
+    return id;
+  };
+  const person = (id: string): PersonState => {
+    const p = persons.get(id);
+    // A distinct id always points at a stored person; a missing row is a broken store.
+    if (!p) throw new Error(`identity store: person ${id} of project ${projectId} is missing`);
+    return p;
+  };
+  const merge = (oldId: string, intoId: string) => {
+    const from = person(oldId);
+    const into = person(intoId);
+    mergeStates(into.properties, from.properties);
+    into.createdAt = Math.min(into.createdAt, from.createdAt);
+    into.isIdentified ||= from.isIdentified;
+    redirect.set(oldId, intoId);
+    merges.push({ projectId, oldPersonId: oldId, personId: intoId });
+    persons.delete(oldId);
+    touched.delete(oldId);
+    touched.add(intoId);
+  };
+
+  const out: StoredEvent[] = [];
+  for (const e of list) {
+    const d = e.distinctId;
+    const op = e.identity;
+    if (op && op.otherDistinctId !== d) {
+      const o = op.otherDistinctId;
+      const pd = personOf(d);
+      const po = personOf(o);
+      if (pd === undefined && po === undefined) assign(o, create(d, e.timestamp));
+      else if (pd === undefined && po !== undefined) assign(d, po);
+      else if (pd !== undefined && po === undefined) assign(o, pd);
+      else if (pd !== undefined && po !== undefined && pd !== po) {
+        if (op.kind !== 'identify' || !person(po).isIdentified) merge(po, pd);
+      }
+    }
+    const personId = personOf(d) ?? create(d, e.timestamp);
+    const p = person(personId);
+    if (op && !p.isIdentified) {
+      p.isIdentified = true;
+      touched.add(personId);
+    }
+    if (e.timestamp < p.createdAt) {
+      p.createdAt = e.timestamp;
+      touched.add(personId);
+    }
+    const ops = e.personOps;
+    if (ops) {
+      if (ops.setOnce) applySetOnce(p.properties, ops.setOnce, e.timestamp);
+      if (ops.set) applySet(p.properties, ops.set, e.timestamp);
+      if (ops.unset) applyUnset(p.properties, ops.unset, e.timestamp);
+      touched.add(personId);
+    }
+    const g = e.groupIdentify;
+    if (g) {
+      const key = groupKey(g.groupType, g.groupKey);
+      let state: GroupState | undefined = groups.get(key);
+      if (!state) {
+        state = {
+          projectId,
+          groupType: g.groupType,
+          groupKey: g.groupKey,
+          createdAt: e.timestamp,
+          version: 0,
+          properties: {},
+        };
+        groups.set(key, state);
+      }
+      state.createdAt = Math.min(state.createdAt, e.timestamp);
+      applySet(state.properties, g.set, e.timestamp);
+      touchedGroups.add(key);
+    }
+    out.push({ ...e, personId });
+  }
+
+  const touchedPersons = [...touched].map((id) => {
+    const p = person(id);
+    p.version += 1;
+    return p;
+  });
+  const touchedGroupStates = [...touchedGroups].flatMap((k) => {
+    const g = groups.get(k);
+    if (!g) return [];
+    g.version += 1;
+    return [g];
+  });
+  return {
+    events: out,
+    changes: {
+      merges,
+      distinctIds: [...newIds].map((d) => ({
+        projectId,
+        distinctId: d,
+        personId: personOf(d) ?? '',
+      })),
+      persons: touchedPersons,
+      groups: touchedGroupStates,
+    },
+  };
+}
