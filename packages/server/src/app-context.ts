@@ -1,7 +1,9 @@
 import type { MetaStore } from '@opsloop/store';
+import type { EventStore } from '@opsloop/store/events/event-store';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { EventSink, IngestProjectResolver } from './ingest/ports.js';
+import type { FlushStats } from './pipeline/flusher.js';
 
 /** A named check that `/ready` runs; it throws or returns false when not ready. */
 export interface ReadinessCheck {
@@ -21,6 +23,10 @@ export interface AppContext {
   readonly readiness: ReadinessCheck[];
   /** Accounts, organisations, projects and keys. */
   readonly meta: MetaStore;
+  /** Events, persons and identity overrides, for queries (DuckDB, or ClickHouse later). */
+  readonly events: EventStore;
+  /** How far behind the flush from the spool into the event store is. */
+  readonly ingestion: { stats(): FlushStats };
   /** The capture edge's ports (write keys, durable spool); without them the capture routes are not mounted. */
   readonly ingest?: { readonly resolver: IngestProjectResolver; readonly sink: EventSink };
 }

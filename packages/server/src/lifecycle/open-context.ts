@@ -4,6 +4,7 @@ import { openSqliteMetaStore } from '@opsloop/store';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app-context.js';
 import { type Config, ConfigError } from '../config/config.js';
+import { openPipeline } from '../pipeline/open-pipeline.js';
 
 export interface OpenedContext {
   readonly ctx: AppContext;
@@ -26,12 +27,33 @@ export async function openContext(
   const now = options.now ?? Date.now;
   const meta = await openMetaStore(config, now);
   closers.push(() => meta.close());
+  // Replays what a crash left in the spool; closing flushes the spool into the event store.
+  const pipeline = await openPipeline({ dataDir: config.dataDir, log, now, background: true });
+  closers.push(() => pipeline.close());
   const ctx: AppContext = {
     config,
     log,
     now,
-    readiness: [{ name: 'meta', check: () => meta.ping() }],
+    readiness: [
+      { name: 'meta', check: () => meta.ping() },
+      {
+        name: 'events',
+        check: async () =>
+          (await pipeline.events.execute({ sql: 'SELECT 1 AS ok', parameters: [] })).length === 1,
+      },
+    ],
     meta,
+    events: pipeline.events,
+    ingestion: { stats: () => pipeline.stats() },
+    ingest: {
+      resolver: {
+        resolve: async (writeKey) => {
+          const project = await meta.projects.byWriteKey(writeKey);
+          return project ? { id: project.id, botFiltering: project.settings.botFiltering } : null;
+        },
+      },
+      sink: pipeline.sink,
+    },
   };
   return {
     ctx,
