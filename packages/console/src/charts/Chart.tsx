@@ -1,0 +1,78 @@
+import type { EChartsCoreOption } from 'echarts/core';
+import { useEffect, useRef, useState } from 'react';
+import { useI18n } from '../i18n/i18n';
+
+type EChartsModule = typeof import('./echarts-core');
+let loading: Promise<EChartsModule> | null = null;
+const loadECharts = () => {
+  loading ??= import('./echarts-core');
+  return loading;
+};
+
+/** Calm colours with enough contrast on white, in a stable order. */
+export const PALETTE = [
+  '#3b5bdb',
+  '#2b8a3e',
+  '#e8590c',
+  '#862e9c',
+  '#0b7285',
+  '#c92a2a',
+  '#5c940d',
+];
+
+/**
+ * An ECharts canvas that loads the library on first use. `summary` is what a
+ * screen reader announces instead of the picture; the figures it describes
+ * are also shown as text around every chart.
+ */
+export function Chart({
+  option,
+  summary,
+  height = 240,
+}: {
+  option: EChartsCoreOption;
+  summary: string;
+  height?: number;
+}) {
+  const { locale } = useI18n();
+  const el = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let disposed = false;
+    let chart: ReturnType<EChartsModule['init']> | null = null;
+    let observer: ResizeObserver | null = null;
+    loadECharts().then(
+      ({ init }) => {
+        if (disposed || !el.current) return;
+        chart = init(el.current, null, {
+          renderer: 'canvas',
+          locale: locale === 'zh-CN' ? 'ZH' : 'EN',
+        });
+        chart.setOption({
+          color: PALETTE,
+          textStyle: { fontFamily: 'inherit' },
+          aria: { enabled: true },
+          animationDuration: 300,
+          ...option,
+        });
+        observer = new ResizeObserver(() => chart?.resize());
+        observer.observe(el.current);
+      },
+      () => setFailed(true),
+    );
+    return () => {
+      disposed = true;
+      observer?.disconnect();
+      chart?.dispose();
+    };
+  }, [option, locale]);
+  return (
+    <div className="chart" role="img" aria-label={summary} style={{ height }}>
+      {failed ? (
+        <span className="muted">{summary}</span>
+      ) : (
+        <div ref={el} className="chart-canvas" />
+      )}
+    </div>
+  );
+}
