@@ -1,1 +1,10 @@
+export { type CompiledAnalyticsQuery, type CompileOptions, compileQuery } from './compile-query.js';
+export { type PlanContext, QueryPlanError } from './plan/context.js';
+export type { Row } from './plan/plan.js';
+export * from './sql/ast/nodes.js';
+export { ident, join, sql, text } from './sql/ast/sql-tag.js';
 export type { CompiledQuery, QueryParameter } from './sql/compiled-query.js';
+export { DefaultCompiler } from './sql/compiler/default-compiler.js';
+export { inlineLiteral, quoteIdentifier } from './sql/compiler/literals.js';
+export type { DialectAdapter } from './sql/dialect/adapter.js';
+export { DuckDbCompiler, duckdbAdapter } from './sql/dialect/duckdb.js';

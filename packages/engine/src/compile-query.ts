@@ -1,0 +1,59 @@
+import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
+import { type PlanContext, QueryPlanError } from './plan/context.js';
+import { planFunnel } from './plan/funnel.js';
+import type { Plan, Row } from './plan/plan.js';
+import { planRetention } from './plan/retention.js';
+import { planTrends } from './plan/trends.js';
+import type { CompiledQuery } from './sql/compiled-query.js';
+import { DuckDbCompiler } from './sql/dialect/duckdb.js';
+import { isValidTimezone } from './time/zoned.js';
+
+export interface CompileOptions extends PlanContext {
+  readonly dialect: 'duckdb';
+}
+
+/** A compiled query and the function that turns its rows into the API result. */
+export interface CompiledAnalyticsQuery {
+  readonly compiled: CompiledQuery;
+  readonly shape: (rows: readonly Row[]) => AnalyticsResult;
+}
+
+/**
+ * Plans and compiles an analytics query for one engine. Throws
+ * {@link QueryPlanError} (with the offending field's path) for queries it
+ * cannot answer.
+ *
+ * @example
+ * const { compiled, shape } = compileQuery(query, { dialect: 'duckdb', projectId, timezone: 'Europe/London', now: Date.now() });
+ * const result = shape(await eventStore.execute(compiled));
+ */
+export function compileQuery(
+  query: AnalyticsQuery,
+  options: CompileOptions,
+): CompiledAnalyticsQuery {
+  if (!isValidTimezone(options.timezone))
+    throw new QueryPlanError('timezone', `unknown time zone "${options.timezone}"`);
+  const plan = planOf(query, options);
+  const compiler = new DuckDbCompiler();
+  return { compiled: compiler.compile(plan.root), shape: plan.shape };
+}
+
+function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> {
+  switch (query.kind) {
+    case 'trends':
+      return planTrends(query, ctx);
+    case 'funnel':
+      return planFunnel(query, ctx);
+    case 'retention':
+      return planRetention(query, ctx);
+    case 'lifecycle':
+    case 'stickiness':
+    case 'paths':
+    case 'persons':
+      throw new QueryPlanError('kind', `"${query.kind}" queries are not available yet`);
+    default: {
+      const never: never = query;
+      throw new Error(`unknown query kind ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import type { Filter, PropertyCondition } from '@opsloop/schema';
+import { InstantNode, type SqlNode } from '../sql/ast/nodes.js';
+import { join, sql, text } from '../sql/ast/sql-tag.js';
+import { QueryPlanError } from './context.js';
+import { asDouble, type PropertyScope, propertyText } from './properties.js';
+
+export interface FilterEnv {
+  readonly scope: PropertyScope;
+  readonly projectId: string;
+  /** Epoch ms that behavioural `within` counts back from. */
+  readonly asOf: number;
+  /** SQL of the current row's (merged) person id. */
+  readonly person: SqlNode;
+}
+
+const TRUE = text('true');
+
+/** Whether the filter reads person properties anywhere (so the planner joins persons). */
+export function needsPersonProperties(f: Filter | undefined): boolean {
+  if (!f) return false;
+  if ('and' in f) return f.and.some(needsPersonProperties);
+  if ('or' in f) return f.or.some(needsPersonProperties);
+  if ('not' in f) return needsPersonProperties(f.not);
+  if ('property' in f) return f.on === 'person';
+  return false;
+}
+
+/** A Filter as a boolean SQL expression; `path` names the field for errors. */
+export function filterSql(f: Filter | undefined, env: FilterEnv, path = 'filters'): SqlNode {
+  if (!f) return TRUE;
+  if ('and' in f) {
+    if (f.and.length === 0) return TRUE;
+    return sql`(${join(
+      f.and.map((x, i) => filterSql(x, env, `${path}.and.${i}`)),
+      ' AND ',
+    )})`;
+  }
+  if ('or' in f) {
+    if (f.or.length === 0) return text('false');
+    return sql`(${join(
+      f.or.map((x, i) => filterSql(x, env, `${path}.or.${i}`)),
+      ' OR ',
+    )})`;
+  }
+  if ('not' in f) return sql`(NOT coalesce(${filterSql(f.not, env, `${path}.not`)}, false))`;
+  if ('segment' in f) throw new QueryPlanError(`${path}.segment`, 'segments are not available yet');
+  if ('performed' in f) {
+    const t = f.times ?? { op: 'gte' as const, value: 1 };
+    const admitsZero = compare(0, t.op, t.value);
+    const inner = performedPersons(env, f.performed, f.within.days, f.where, `${path}.where`);
+    const cmp = sql`count(*) ${text(OPS[t.op])} ${t.value}`;
+    // A count of zero never appears in a GROUP BY, so conditions that admit zero are negated.
+    return admitsZero
+      ? sql`(${env.person} NOT IN (${inner} HAVING NOT (${cmp})))`
+      : sql`(${env.person} IN (${inner} HAVING ${cmp}))`;
+  }
+  if ('notPerformed' in f) {
+    const inner = performedPersons(env, f.notPerformed, f.within.days, undefined, path);
+    return sql`(${env.person} NOT IN (${inner}))`;
+  }
+  return propertySql(f, env.scope);
+}
+
+const OPS = { eq: '=', gte: '>=', lte: '<=', gt: '>', lt: '<' } as const;
+
+export function compare(n: number, op: keyof typeof OPS, v: number): boolean {
+  switch (op) {
+    case 'eq':
+      return n === v;
+    case 'gte':
+      return n >= v;
+    case 'lte':
+      return n <= v;
+    case 'gt':
+      return n > v;
+    case 'lt':
+      return n < v;
+    default: {
+      const never: never = op;
+      throw new Error(`unknown op ${String(never)}`);
+    }
+  }
+}
+
+function performedPersons(
+  env: FilterEnv,
+  event: string,
+  days: number,
+  where: Filter | undefined,
+  path: string,
+): SqlNode {
+  const from = InstantNode.create(env.asOf - days * 86_400_000);
+  const to = InstantNode.create(env.asOf);
+  const inner: FilterEnv = {
+    ...env,
+    scope: { eventAlias: 'b', personProperties: undefined },
+    person: sql`coalesce(bo.person_id, b.person_id)`,
+  };
+  if (needsPersonProperties(where))
+    throw new QueryPlanError(path, 'a behavioural "where" can only use event properties');
+  return sql`SELECT coalesce(bo.person_id, b.person_id) FROM events b LEFT JOIN person_overrides bo ON bo.project_id = b.project_id AND bo.old_person_id = b.person_id WHERE b.project_id = ${env.projectId} AND b.event = ${event} AND b.timestamp > ${from} AND b.timestamp <= ${to} AND coalesce(${filterSql(where, inner, path)}, false) GROUP BY 1`;
+}
+
+function propertySql(c: PropertyCondition, scope: PropertyScope): SqlNode {
+  const x = propertyText(scope, c.on, c.property);
+  const v = c.value;
+  switch (c.op) {
+    case 'eq':
+    case 'neq': {
+      const eq =
+        typeof v === 'number'
+          ? sql`${asDouble(x)} = ${v}`
+          : sql`${x} = ${typeof v === 'boolean' ? String(v) : String(v)}`;
+      return c.op === 'eq' ? sql`coalesce(${eq}, false)` : sql`(NOT coalesce(${eq}, false))`;
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[c.op];
+      return sql`coalesce(${asDouble(x)} ${text(op)} ${Number(v)}, false)`;
+    }
+    case 'contains':
+      return sql`coalesce(contains(lower(${x}), ${String(v).toLowerCase()}), false)`;
+    case 'not_contains':
+      return sql`(NOT coalesce(contains(lower(${x}), ${String(v).toLowerCase()}), false))`;
+    case 'regex':
+      return sql`coalesce(regexp_matches(${x}, ${String(v)}), false)`;
+    case 'in':
+    case 'not_in': {
+      const list = Array.isArray(v) ? v : [];
+      const isIn =
+        list.length === 0
+          ? text('false')
+          : sql`coalesce(${x} IN (${join(
+              list.map((s) => sql`${s}`),
+              ', ',
+            )}), false)`;
+      return c.op === 'in' ? isIn : sql`(NOT ${isIn})`;
+    }
+    case 'is_set':
+      return sql`(${x} IS NOT NULL)`;
+    case 'is_not_set':
+      return sql`(${x} IS NULL)`;
+    default: {
+      const never: never = c.op;
+      throw new Error(`unknown operator ${String(never)}`);
+    }
+  }
+}

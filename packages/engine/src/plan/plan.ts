@@ -1,0 +1,38 @@
+import type { SqlNode } from '../sql/ast/nodes.js';
+import { MAX_BUCKETS } from '../time/date-range.js';
+import { QueryPlanError } from './context.js';
+
+export type Row = Readonly<Record<string, unknown>>;
+
+/** A planned query: the SQL tree and how to turn its rows into the result. */
+export interface Plan<R> {
+  readonly root: SqlNode;
+  readonly shape: (rows: readonly Row[]) => R;
+}
+
+export function checkBuckets(n: number): void {
+  if (n > MAX_BUCKETS)
+    throw new QueryPlanError(
+      'dateRange',
+      `the range has ${n} buckets; at most ${MAX_BUCKETS} are allowed, use a coarser interval`,
+    );
+}
+
+/** A number from a driver value (number, bigint or numeric string), or null. */
+export function num(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && v.trim() !== '') return Number(v);
+  return null;
+}
+
+export function str(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return String(v);
+}
+
+/** A column of a result row (rows are plain objects keyed by column name). */
+export function field(r: Row, name: string): unknown {
+  return r[name];
+}

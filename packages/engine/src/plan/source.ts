@@ -1,0 +1,69 @@
+import type { Filter } from '@opsloop/schema';
+import { InstantNode, type SqlNode } from '../sql/ast/nodes.js';
+import { join, sql, text } from '../sql/ast/sql-tag.js';
+import type { PlanContext } from './context.js';
+import { filterSql, needsPersonProperties } from './filter-sql.js';
+import type { PropertyScope } from './properties.js';
+
+/** The current (merged) person of event `e`: overrides are kept flat, so one join suffices. */
+export const PERSON = text('coalesce(o.person_id, e.person_id)');
+export const EVENT_SCOPE_ALIAS = 'e';
+
+export interface SourceSpec {
+  readonly ctx: PlanContext;
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** Only these event names (undefined: every event). */
+  readonly events?: readonly string[] | undefined;
+  readonly filters?: Filter | undefined;
+  /** Whether anything reads person properties (adds a join on persons). */
+  readonly personProperties: boolean;
+  /** Named expressions to select, built against the scope. */
+  readonly columns: (scope: PropertyScope) => Readonly<Record<string, SqlNode>>;
+}
+
+/**
+ * One row per matching event with its merged person, over `[fromMs, toMs)` of
+ * the project. Person properties come from the newest version of the person row.
+ */
+export function eventsSource(spec: SourceSpec): SqlNode {
+  const personJoin = spec.personProperties || needsPersonProperties(spec.filters);
+  const scope: PropertyScope = {
+    eventAlias: EVENT_SCOPE_ALIAS,
+    personProperties: personJoin ? text('pp.properties') : undefined,
+  };
+  const cols = Object.entries(spec.columns(scope)).map(
+    ([name, node]) => sql`${node} AS ${text(name)}`,
+  );
+  const where = [
+    sql`e.project_id = ${spec.ctx.projectId}`,
+    sql`e.timestamp >= ${InstantNode.create(spec.fromMs)}`,
+    sql`e.timestamp < ${InstantNode.create(spec.toMs)}`,
+  ];
+  if (spec.events) {
+    where.push(
+      spec.events.length === 0
+        ? text('false')
+        : sql`e.event IN (${join(
+            [...new Set(spec.events)].map((ev) => sql`${ev}`),
+            ', ',
+          )})`,
+    );
+  }
+  if (spec.filters) {
+    where.push(
+      sql`coalesce(${filterSql(spec.filters, { scope, projectId: spec.ctx.projectId, asOf: spec.ctx.now, person: PERSON })}, false)`,
+    );
+  }
+  const persons = personJoin
+    ? sql` LEFT JOIN (SELECT id, arg_max(properties, version) AS properties FROM persons WHERE project_id = ${spec.ctx.projectId} GROUP BY id) pp ON pp.id = ${PERSON}`
+    : text('');
+  return sql`SELECT ${join(cols, ', ')} FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id${persons} WHERE ${join(where, ' AND ')}`;
+}
+
+/** `and` of the query's filters and a step's own, skipping absent ones. */
+export function andFilters(...fs: (Filter | undefined)[]): Filter | undefined {
+  const present = fs.filter((f): f is Filter => f !== undefined);
+  if (present.length === 0) return undefined;
+  return present.length === 1 ? present[0] : { and: present };
+}

@@ -1,0 +1,193 @@
+import type { TrendsQuery, TrendsResult } from '@opsloop/schema';
+import {
+  EpochMsNode,
+  InstantNode,
+  LocalDateTimeNode,
+  LocalTimeNode,
+  type SqlNode,
+  TimeBucketNode,
+} from '../sql/ast/nodes.js';
+import { join, sql, text } from '../sql/ast/sql-tag.js';
+import {
+  bucketLabel,
+  bucketStarts,
+  previousRange,
+  type ResolvedRange,
+  resolveRange,
+} from '../time/date-range.js';
+import { addNaive, fromLocalNaive, naiveSqlText } from '../time/zoned.js';
+import type { PlanContext } from './context.js';
+import { checkBuckets, field, num, type Plan, str } from './plan.js';
+import { asDouble, propertyText } from './properties.js';
+import { andFilters, eventsSource, PERSON } from './source.js';
+
+const ACTIVE_DAYS = { dau: 1, wau: 7, mau: 30 } as const;
+type Series = TrendsQuery['series'][number];
+
+function aggregate(s: Series): SqlNode {
+  switch (s.math) {
+    case 'total':
+      return text('count(*)');
+    case 'unique_persons':
+    case 'dau':
+    case 'wau':
+    case 'mau':
+      return text('count(DISTINCT person)');
+    case 'sum':
+      return text('sum(val)');
+    case 'avg':
+      return text('avg(val)');
+    case 'min':
+      return text('min(val)');
+    case 'max':
+      return text('max(val)');
+    case 'median':
+      return text('quantile_cont(val, 0.5)');
+    case 'p90':
+      return text('quantile_cont(val, 0.9)');
+    default: {
+      const never: never = s.math;
+      throw new Error(`unknown math ${String(never)}`);
+    }
+  }
+}
+
+/** Maths that count; empty buckets are 0 for them and null for value maths. */
+const isCount = (s: Series) =>
+  ['total', 'unique_persons', 'dau', 'wau', 'mau', 'sum'].includes(s.math);
+
+/**
+ * Trends: one SQL with, per series and period, one row per (breakdown, bucket)
+ * and one total row (bucket NULL) per breakdown value. dau/wau/mau count persons
+ * active in the N local days ending where each bucket ends.
+ */
+export function planTrends(q: TrendsQuery, ctx: PlanContext): Plan<TrendsResult> {
+  const tz = ctx.timezone;
+  const current = resolveRange(q.dateRange, tz);
+  const periods: { name: 'current' | 'previous'; range: ResolvedRange }[] = [
+    { name: 'current', range: current },
+  ];
+  if (q.compare) periods.push({ name: 'previous', range: previousRange(current, tz) });
+  const parts: SqlNode[] = [];
+  const buckets = new Map<string, number[]>();
+  for (const p of periods) {
+    const starts = bucketStarts(p.range, q.interval, tz);
+    checkBuckets(starts.length);
+    buckets.set(p.name, starts);
+    q.series.forEach((s, i) => {
+      parts.push(...seriesSql(q, s, i, p.name, p.range, starts, ctx));
+    });
+  }
+  const root = sql`${join(parts, ' UNION ALL ')}`;
+  return {
+    root,
+    shape: (rows) => {
+      const out: TrendsResult['series'] = [];
+      const groups = new Map<
+        string,
+        {
+          s: number;
+          period: 'current' | 'previous';
+          bval: string | null;
+          points: Map<number, number | null>;
+          total: number | null;
+        }
+      >();
+      for (const r of rows) {
+        const s = num(field(r, 's')) ?? 0;
+        const period = field(r, 'period') === 'previous' ? 'previous' : 'current';
+        const bval = str(field(r, 'bval'));
+        const key = JSON.stringify([s, period, bval]);
+        let g = groups.get(key);
+        if (!g) {
+          g = { s, period, bval, points: new Map(), total: null };
+          groups.set(key, g);
+        }
+        const bucket = num(field(r, 'bucket'));
+        if (bucket === null) g.total = num(field(r, 'value'));
+        else g.points.set(bucket, num(field(r, 'value')));
+      }
+      for (const g of groups.values()) {
+        const series = q.series[g.s];
+        if (!series) continue;
+        const zero = isCount(series) ? 0 : null;
+        out.push({
+          label: `${series.event} (${series.math})`,
+          seriesIndex: g.s,
+          breakdownValue: g.bval,
+          period: g.period,
+          points: (buckets.get(g.period) ?? []).map((b) => ({
+            date: bucketLabel(b, q.interval),
+            value: g.points.get(b) ?? zero,
+          })),
+          total: g.total ?? zero,
+        });
+      }
+      out.sort(
+        (a, b) =>
+          a.seriesIndex - b.seriesIndex ||
+          (a.period === b.period ? 0 : a.period === 'current' ? -1 : 1) ||
+          (b.total ?? 0) - (a.total ?? 0) ||
+          String(a.breakdownValue).localeCompare(String(b.breakdownValue)),
+      );
+      return { series: out };
+    },
+  };
+}
+
+function seriesSql(
+  q: TrendsQuery,
+  s: Series,
+  i: number,
+  period: string,
+  range: ResolvedRange,
+  starts: number[],
+  ctx: PlanContext,
+): SqlNode[] {
+  const tz = ctx.timezone;
+  const activeDays =
+    s.math === 'dau' || s.math === 'wau' || s.math === 'mau' ? ACTIVE_DAYS[s.math] : 0;
+  const firstStart = starts[0] ?? 0;
+  const lastEnd = addNaive(starts.at(-1) ?? 0, q.interval, 1);
+  const fromMs = activeDays
+    ? Math.min(
+        range.fromMs,
+        fromLocalNaive(addNaive(addNaive(firstStart, q.interval, 1), 'day', -activeDays), tz),
+      )
+    : range.fromMs;
+  const toMs = activeDays ? Math.max(range.toMs, fromLocalNaive(lastEnd, tz)) : range.toMs;
+  const b = q.breakdown;
+  const src = eventsSource({
+    ctx,
+    fromMs,
+    toMs,
+    events: [s.event],
+    filters: andFilters(q.filters, s.filters),
+    personProperties: b?.on === 'person',
+    columns: (scope) => ({
+      person: PERSON,
+      local_ts: LocalTimeNode.create(text('e.timestamp'), tz),
+      in_range: sql`(e.timestamp >= ${InstantNode.create(range.fromMs)} AND e.timestamp < ${InstantNode.create(range.toMs)})`,
+      bval: b ? propertyText(scope, b.on, b.property) : text('NULL::VARCHAR'),
+      val: s.property ? asDouble(propertyText(scope, 'event', s.property)) : text('NULL::DOUBLE'),
+    }),
+  });
+  const agg = aggregate(s);
+  const head = sql`${i} AS s, ${period} AS period, bval`;
+  const total = sql`SELECT ${head}, NULL::BIGINT AS bucket, ${agg} AS value FROM (${src}) t WHERE in_range GROUP BY bval`;
+  if (!activeDays) {
+    const bucket = EpochMsNode.create(TimeBucketNode.create(q.interval, text('local_ts')));
+    return [
+      sql`SELECT ${head}, ${bucket} AS bucket, ${agg} AS value FROM (${src}) t WHERE in_range GROUP BY bval, 4`,
+      total,
+    ];
+  }
+  const values = starts.map((st) => {
+    const end = addNaive(st, q.interval, 1);
+    return sql`(${st}::BIGINT, ${LocalDateTimeNode.create(naiveSqlText(addNaive(end, 'day', -activeDays)))}, ${LocalDateTimeNode.create(naiveSqlText(end))})`;
+  });
+  return [
+    sql`SELECT ${head}, w.bucket AS bucket, ${agg} AS value FROM (${src}) t JOIN (VALUES ${join(values, ', ')}) w(bucket, lo, hi) ON t.local_ts >= w.lo AND t.local_ts < w.hi GROUP BY bval, 4`,
+    total,
+  ];
+}
