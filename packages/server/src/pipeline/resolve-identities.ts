@@ -27,6 +27,7 @@ export interface Resolved {
  * - an unknown distinct id gets a new person;
  * - `identify` merges the other id's person into this one unless that person
  *   is already identified (PostHog refuses to merge two identified persons);
+ *   then an unidentified person of this id joins the other one instead;
  *   an unknown id on either side simply joins the known person;
  * - `alias`, `merge_dangerously` and Segment's `link` always merge;
  * - `$set` / `$set_once` / `$unset` and group properties keep per-property
@@ -148,6 +149,9 @@ async function resolveProject(
       else if (pd !== undefined && po === undefined) assign(o, pd);
       else if (pd !== undefined && po !== undefined && pd !== po) {
         if (op.kind !== 'identify' || !person(po).isIdentified) merge(po, pd);
+        // An anonymous person that only saw plain events joins the identified
+        // one, as if its events had arrived after the identify.
+        else if (!person(pd).isIdentified) merge(pd, po);
       }
     }
     const personId = personOf(d) ?? create(d, e.timestamp);
