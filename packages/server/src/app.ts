@@ -3,6 +3,7 @@ import type { AppContext } from './app-context.js';
 import { auditRoutes } from './audit/routes.js';
 import { createAccessGate } from './auth/access-gate.js';
 import { authRoutes } from './auth/routes.js';
+import { defaultConsoleDist, registerConsole } from './console/serve-console.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { installErrorFunnel } from './http/error-funnel.js';
@@ -73,6 +74,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     ],
     { gate: createAccessGate(ctx) },
   );
+  // Last: the console's catch-all GET yields to every route above.
+  registerConsole(app, { distDir: defaultConsoleDist() });
   await app.ready();
   return app;
 }

@@ -14,7 +14,8 @@ export function AuditPanel() {
   const { t, fmt } = useI18n();
   const { org } = useCurrentProject();
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [done, setDone] = useState(false);
+  /** The server's cursor for the next page; null when there is none. */
+  const [nextBefore, setNextBefore] = useState<string | null>(null);
   const [failure, setFailure] = useState<Error | null>(null);
   const load = useAction();
 
@@ -23,10 +24,13 @@ export function AuditPanel() {
     const qs = new URLSearchParams({ limit: String(PAGE) });
     if (before) qs.set('before', before);
     try {
-      const body = await api('GET', `${orgBase(org.id)}/audit?${qs}`);
-      const page = listFrom<AuditEntry>(body, 'entries', 'audit', 'items');
+      const body = await api<{ entries: AuditEntry[]; nextBefore?: string | null }>(
+        'GET',
+        `${orgBase(org.id)}/audit?${qs}`,
+      );
+      const page = listFrom<AuditEntry>(body, 'entries');
       setEntries((cur) => (before && cur ? [...cur, ...page] : page));
-      setDone(page.length < PAGE);
+      setNextBefore(body.nextBefore ?? null);
     } catch (err) {
       setFailure(err instanceof Error ? err : new Error(String(err)));
     }
@@ -38,7 +42,6 @@ export function AuditPanel() {
     void load.run(() => fetchPage(null));
   }, [org.id]);
 
-  const last = entries?.at(-1);
   return (
     <section className="card" aria-labelledby="audit-title">
       <h2 id="audit-title">{t('audit.title')}</h2>
@@ -69,11 +72,11 @@ export function AuditPanel() {
           </tbody>
         </table>
       ) : null}
-      {entries && !done && last ? (
+      {entries && nextBefore ? (
         <button
           type="button"
           disabled={load.busy}
-          onClick={() => void load.run(() => fetchPage(String(last.at)))}
+          onClick={() => void load.run(() => fetchPage(nextBefore))}
         >
           {t('audit.more')}
         </button>
