@@ -1,5 +1,7 @@
 import { ConfigError } from '@opsloop/server';
 import { Command, CommanderError } from 'commander';
+import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
 import { registerStart } from './commands/start.js';
 import { CliError, type CliIO } from './io.js';
 
@@ -16,6 +18,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       writeErr: (s) => io.stderr.write(s),
     });
   registerStart(program, io);
+  registerImport(program, io);
+  registerExport(program, io);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
