@@ -52,9 +52,11 @@ export function ProjectPanel() {
   const [form, setForm] = useState<Form | null>(null);
   const [saved, setSaved] = useState(false);
   const save = useAction();
+  // Reset the form only when a new copy of the project arrives, not on every render.
+  const data = loaded.status === 'ready' ? loaded.data : null;
   useEffect(() => {
-    if (loaded.status === 'ready') setForm(toForm(loaded.data));
-  }, [loaded]);
+    if (data) setForm(toForm(data));
+  }, [data]);
 
   if (loaded.status === 'loading') return <Loading />;
   if (loaded.status === 'error') return <ErrorState error={loaded.error} onRetry={loaded.reload} />;
