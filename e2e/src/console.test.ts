@@ -225,6 +225,38 @@ describe('console in a browser', () => {
     });
   });
 
+  it('invites a member whose link creates the account and opens the project', async () => {
+    let invitePath = '';
+    await withPage('invitation-create', async ({ page }) => {
+      await signIn(page);
+      await page.goto(`/p/${ws.project.id}/settings/invitations`);
+      await page.getByLabel('Email').fill('analyst@e2e.test');
+      await page.getByLabel('Role').selectOption('viewer');
+      await page.getByRole('button', { name: 'Invite', exact: true }).click();
+      const link = (await page.locator('.secret-row code').textContent()) ?? '';
+      invitePath = new URL(link).pathname;
+      assert.match(invitePath, /^\/invite\/.+/);
+      await page.getByRole('cell', { name: 'analyst@e2e.test' }).waitFor();
+    });
+    await withPage('invitation-accept', async ({ page }) => {
+      await page.goto(invitePath);
+      const offer = page.getByTestId('invite-offer');
+      await offer.waitFor();
+      assert.equal(
+        await offer.textContent(),
+        'Org e2e invites analyst@e2e.test to join as Viewer.',
+      );
+      await page.getByLabel('Your name').fill('Ana Lyst');
+      await page.getByLabel(/Choose a password/).fill('a-long-password');
+      await page.getByRole('button', { name: 'Accept invitation' }).click();
+      await page.waitForURL(`**/p/${ws.project.id}/overview`);
+      assert.equal(await page.locator('.user').textContent(), 'Ana Lyst');
+      const stored = await server.ctx.meta.users.byEmail('analyst@e2e.test');
+      assert.ok(stored);
+      assert.equal(await server.ctx.meta.members.role(ws.orgId, stored.id), 'viewer');
+    });
+  });
+
   it('signs out back to the login page', async () => {
     await withPage('logout', async ({ page }) => {
       await signIn(page);

@@ -89,7 +89,7 @@ for (const view of new Set(views)) {
   const first = sum(new Set([...entryFiles, ...files(closure(view))]));
   const full = sum(new Set([...entryFiles, ...files(closure(view, { dynamic: true }))]));
   if (view === FIRST_VIEW) firstView = full;
-  const charts = full > first ? `, ${kb(full)} with charts` : '';
+  const charts = full > first ? `, at most ${kb(full)} with what it loads lazily (charts)` : '';
   console.log(`  ${kb(first).padStart(10)}  ${view}${charts}`);
 }
 if (firstView === 0) {

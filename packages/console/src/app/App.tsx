@@ -8,6 +8,7 @@ import { findProject, ProjectContext, projectPath } from './project-context';
 
 // One chunk per view: the shell loads first, each view when it is opened.
 const LoginPage = lazy(() => import('../auth/LoginPage'));
+const InvitePage = lazy(() => import('../auth/InvitePage'));
 const OverviewView = lazy(() => import('../views/overview/OverviewView'));
 const InsightsView = lazy(() => import('../views/insights/InsightsView'));
 const PeopleView = lazy(() => import('../views/people/PeopleView'));
@@ -20,6 +21,14 @@ export function App() {
   const search = useSearch();
 
   if (state.status === 'loading') return <Loading />;
+  // Invitation links work signed in or not.
+  if (location.startsWith('/invite/')) {
+    return (
+      <Suspense fallback={<Loading />}>
+        <Route path="/invite/:token" component={InvitePage} />
+      </Suspense>
+    );
+  }
   if (state.status === 'anonymous') {
     if (location === '/login') {
       return (

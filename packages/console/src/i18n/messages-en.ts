@@ -30,6 +30,13 @@ export const en = {
   'login.serverProblem': 'The server could not check your session: {message}',
   'login.hint': 'No account yet? Ask an administrator, or run `opsloop user create` on the server.',
 
+  'invite.title': 'Join Opsloop',
+  'invite.offer': '{org} invites {email} to join as {role}.',
+  'invite.expires': 'This invitation expires {at}.',
+  'invite.name': 'Your name',
+  'invite.password': 'Choose a password (8 characters or more)',
+  'invite.accept': 'Accept invitation',
+
   'project.none': 'No project yet',
   'project.noneHint': 'You do not belong to any project. Ask an administrator to invite you.',
   'project.notFound': 'Project not found',

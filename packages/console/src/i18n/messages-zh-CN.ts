@@ -32,6 +32,13 @@ export const zhCN: Record<MessageKey, string> = {
   'login.serverProblem': '服务器无法验证你的会话：{message}',
   'login.hint': '还没有账号？请联系管理员，或在服务器上运行 `opsloop user create`。',
 
+  'invite.title': '加入 Opsloop',
+  'invite.offer': '{org} 邀请 {email} 以{role}身份加入。',
+  'invite.expires': '此邀请将于 {at} 过期。',
+  'invite.name': '你的姓名',
+  'invite.password': '设置密码（至少 8 个字符）',
+  'invite.accept': '接受邀请',
+
   'project.none': '还没有项目',
   'project.noneHint': '你还不属于任何项目，请让管理员邀请你。',
   'project.notFound': '找不到该项目',
