@@ -95,11 +95,13 @@ export interface FakeEnv extends ClientEnv {
   readonly logs: string[];
 }
 
+/** Shared by every fake env, so two "page loads" in one test never mint the same id. */
+let counter = 0;
+
 /** A complete ClientEnv over fakes; `storage` may be shared to simulate a reload. */
 export function fakeEnv(options: { storage?: KeyValueStore; clock?: FakeClock } = {}): FakeEnv {
   const clock = options.clock ?? new FakeClock();
   const transport = new FakeTransport();
-  let counter = 0;
   const env: FakeEnv = {
     clock,
     fakeTransport: transport,
