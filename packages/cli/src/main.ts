@@ -2,7 +2,9 @@ import { ConfigError } from '@opsloop/server';
 import { Command, CommanderError } from 'commander';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
+import { registerProject } from './commands/project.js';
 import { registerStart } from './commands/start.js';
+import { registerUser } from './commands/user.js';
 import { CliError, type CliIO } from './io.js';
 
 /**
@@ -18,6 +20,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       writeErr: (s) => io.stderr.write(s),
     });
   registerStart(program, io);
+  registerProject(program, io);
+  registerUser(program, io);
   registerImport(program, io);
   registerExport(program, io);
 
