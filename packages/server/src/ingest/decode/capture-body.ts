@@ -70,28 +70,29 @@ export function decodeCaptureBody(req: RawCaptureRequest, opts: { maxBytes: numb
     text = data;
   }
 
-  const first = firstNonSpace(text);
-  let viaBase64 = false;
-  if (compression === 'base64' || (first !== '{' && first !== '[' && first !== '')) {
-    if (compression === 'lz64') {
-      return fail(415, 'lz64 compression is not supported; use gzip-js or base64.');
-    }
-    // Form decoding turns an unescaped `+` into a space; base64 has no spaces.
-    const b64 = text.replaceAll(' ', '+');
-    if (!BASE64_RE.test(b64)) return fail(400, 'The body is neither JSON nor valid base64.');
-    text = Buffer.from(b64, 'base64').toString('utf8');
-    viaBase64 = true;
+  if (compression === 'lz64') {
+    return fail(415, 'lz64 compression is not supported; use gzip-js or base64.');
   }
+  if (compression !== 'base64') {
+    const parsed = parseJson(text);
+    if (parsed.ok) return parsed;
+    const first = firstNonSpace(text);
+    // JSON-looking text that fails to parse is broken JSON, not base64.
+    if (first === '{' || first === '[' || first === '"' || first === '') return parsed;
+  }
+  // Form decoding turns an unescaped `+` into a space; base64 has no spaces.
+  const b64 = text.replaceAll(' ', '+');
+  if (!BASE64_RE.test(b64)) return fail(400, 'The body is neither JSON nor valid base64.');
+  const decoded = parseJson(Buffer.from(b64, 'base64').toString('utf8'));
+  return decoded.ok ? decoded : fail(400, 'The body is neither JSON nor base64-encoded JSON.');
+}
+
+function parseJson(text: string): DecodedBody {
   try {
     return { ok: true, value: JSON.parse(text), jsonLength: text.length };
   } catch {
     // V8's message quotes the input, which may be binary: say what was expected instead.
-    return fail(
-      400,
-      viaBase64
-        ? 'The body is neither JSON nor base64-encoded JSON.'
-        : 'The body is not valid JSON.',
-    );
+    return fail(400, 'The body is not valid JSON.');
   }
 }
 
