@@ -15,6 +15,8 @@ export interface DemoCampaign {
 
 export interface DemoCalendar {
   readonly days: number;
+  /** Exclusive end of the window (ms): no event is at or after it. */
+  readonly endAt: number;
   /** UTC instant (ms) at which each local day starts. */
   readonly dayStart: Float64Array;
   /** Length of each day in ms, shortened for the last day so nothing lands after `endAt`. */
@@ -95,7 +97,8 @@ export function buildCalendar(options: {
     throw new RangeError(`unknown timezone "${timeZone}" (use an IANA name such as Asia/Shanghai)`);
   }
   // The local calendar date of endAt, as a UTC midnight used only for date arithmetic.
-  const endLocal = endAt + offsetAt(format, endAt);
+  // The window's last day holds the instant just before endAt (endAt itself is excluded).
+  const endLocal = endAt - 1 + offsetAt(format, endAt - 1);
   const endDate = Math.floor(endLocal / DAY_MS) * DAY_MS;
   const dayStart = new Float64Array(days);
   const dayLength = new Float64Array(days);
@@ -159,5 +162,5 @@ export function buildCalendar(options: {
       mark('member_week', 'Member Week', first, last, 1.8, 2.4);
     }
   }
-  return { days, dayStart, dayLength, weekday, campaignOfDay, lift, campaigns };
+  return { days, endAt, dayStart, dayLength, weekday, campaignOfDay, lift, campaigns };
 }

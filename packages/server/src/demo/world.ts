@@ -232,6 +232,8 @@ export class DemoWorld {
     } | null = null,
   ): void {
     const n = this.eventCount++;
+    // A session begun just before endAt is cut off there rather than running past it.
+    if (timestamp >= this.calendar.endAt) timestamp = this.calendar.endAt - 1;
     this.out.push({
       uuid: this.eventIds.at(n),
       projectId: this.projectId,
