@@ -52,16 +52,27 @@ function ordered(events: readonly PersonEvent[], spec: FunnelSpec): PersonFunnel
     if (i === 0 || (prev && prev.t !== e.t)) groupStart.push(i);
     group.push(groupStart.length - 1);
   });
+  // Best: longest, then latest start, then earliest times step by step.
   let best: PersonFunnel = { level: 0, times: [] };
   for (let s = events.length - 1; s >= 0; s--) {
     const e1 = events[s];
-    if (!e1 || !e1.inRange || !has(e1.steps, 0)) continue;
-    if (best.level === spec.stepCount) break;
+    if (!e1?.inRange || !has(e1.steps, 0)) continue;
+    if (best.level === spec.stepCount && e1.t < (best.times[0] ?? 0)) break;
     const chain = searchFrom(events, spec, s, group, groupStart);
-    if (chain.length > best.level)
-      best = { level: chain.length, times: chain.map((i) => events[i]?.t ?? 0) };
+    const times = chain.map((i) => events[i]?.t ?? 0);
+    if (
+      chain.length > best.level ||
+      (chain.length === best.level && times[0] === best.times[0] && lexLess(times, best.times))
+    )
+      best = { level: chain.length, times };
   }
   return best;
+}
+
+function lexLess(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++)
+    if (a[i] !== b[i]) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
 }
 
 /** Longest valid chain from start s; the first found in time order among the longest. */
@@ -139,7 +150,7 @@ function unordered(events: readonly PersonEvent[], spec: FunnelSpec): PersonFunn
   let level = 0;
   for (let a = 0; a < events.length && level < spec.stepCount; a++) {
     const anchor = events[a];
-    if (!anchor || !anchor.inRange || anchor.steps === 0) continue;
+    if (!anchor?.inRange || anchor.steps === 0) continue;
     const pool: number[] = [];
     for (let j = 0; j < events.length; j++) {
       const e = events[j];

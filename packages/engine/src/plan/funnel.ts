@@ -68,7 +68,7 @@ export function planFunnel(q: FunnelQuery, ctx: PlanContext): Plan<FunnelResult>
       };
     },
   });
-  const root = sql`SELECT bval, list([t, steps, excl, in_range::BIGINT]) AS evs FROM (${src}) f GROUP BY person, bval HAVING bool_or(in_range AND steps % 2 = 1)`;
+  const root = sql`SELECT bval, list([t, steps, excl, in_range::BIGINT]) AS evs FROM (${src}) f GROUP BY person, bval HAVING bool_or(in_range AND ${q.order === 'unordered' ? text('steps <> 0') : text('steps % 2 = 1')})`;
   return { root, shape: (rows) => shapeFunnel(q, spec, rows) };
 }
 
@@ -79,14 +79,15 @@ function needsPerson(q: FunnelQuery): boolean {
 function shapeFunnel(q: FunnelQuery, spec: FunnelSpec, rows: readonly Row[]): FunnelResult {
   const groups = new Map<string | null, { levels: number[]; gaps: number[][] }>();
   for (const r of rows) {
+    const events = toPersonEvents(field(r, 'evs'));
+    const { level, times } = personFunnel(events, spec);
+    if (level === 0) continue;
     const bval = str(field(r, 'bval'));
     let g = groups.get(bval);
     if (!g) {
       g = { levels: new Array(spec.stepCount + 1).fill(0), gaps: q.steps.map(() => []) };
       groups.set(bval, g);
     }
-    const events = toPersonEvents(field(r, 'evs'));
-    const { level, times } = personFunnel(events, spec);
     g.levels[level] = (g.levels[level] ?? 0) + 1;
     for (let k = 1; k < times.length; k++)
       g.gaps[k]?.push(((times[k] ?? 0) - (times[k - 1] ?? 0)) / 1000);

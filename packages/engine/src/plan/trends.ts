@@ -15,7 +15,7 @@ import {
   type ResolvedRange,
   resolveRange,
 } from '../time/date-range.js';
-import { addNaive, fromLocalNaive, naiveSqlText } from '../time/zoned.js';
+import { addNaive, fromLocalNaive, naiveSqlText, toLocalNaive } from '../time/zoned.js';
 import type { PlanContext } from './context.js';
 import { checkBuckets, field, num, type Plan, str } from './plan.js';
 import { asDouble, propertyText } from './properties.js';
@@ -91,6 +91,7 @@ export function planTrends(q: TrendsQuery, ctx: PlanContext): Plan<TrendsResult>
           bval: string | null;
           points: Map<number, number | null>;
           total: number | null;
+          hasTotal: boolean;
         }
       >();
       for (const r of rows) {
@@ -100,16 +101,36 @@ export function planTrends(q: TrendsQuery, ctx: PlanContext): Plan<TrendsResult>
         const key = JSON.stringify([s, period, bval]);
         let g = groups.get(key);
         if (!g) {
-          g = { s, period, bval, points: new Map(), total: null };
+          g = { s, period, bval, points: new Map(), total: null, hasTotal: false };
           groups.set(key, g);
         }
         const bucket = num(field(r, 'bucket'));
-        if (bucket === null) g.total = num(field(r, 'value'));
-        else g.points.set(bucket, num(field(r, 'value')));
+        if (bucket === null) {
+          g.total = num(field(r, 'value'));
+          g.hasTotal = true;
+        } else g.points.set(bucket, num(field(r, 'value')));
       }
+      // Without a breakdown every series is listed, even when nothing happened.
+      if (!q.breakdown)
+        for (const p of periods)
+          q.series.forEach((_, s) => {
+            const key = JSON.stringify([s, p.name, null]);
+            const existing = groups.get(key);
+            if (existing) existing.hasTotal = true;
+            else
+              groups.set(key, {
+                s,
+                period: p.name,
+                bval: null,
+                points: new Map(),
+                total: null,
+                hasTotal: true,
+              });
+          });
       for (const g of groups.values()) {
         const series = q.series[g.s];
-        if (!series) continue;
+        // A breakdown value is listed only when some of its events fall in the range.
+        if (!series || !g.hasTotal) continue;
         const zero = isCount(series) ? 0 : null;
         out.push({
           label: `${series.event} (${series.math})`,
@@ -148,14 +169,13 @@ function seriesSql(
   const activeDays =
     s.math === 'dau' || s.math === 'wau' || s.math === 'mau' ? ACTIVE_DAYS[s.math] : 0;
   const firstStart = starts[0] ?? 0;
-  const lastEnd = addNaive(starts.at(-1) ?? 0, q.interval, 1);
   const fromMs = activeDays
     ? Math.min(
         range.fromMs,
         fromLocalNaive(addNaive(addNaive(firstStart, q.interval, 1), 'day', -activeDays), tz),
       )
     : range.fromMs;
-  const toMs = activeDays ? Math.max(range.toMs, fromLocalNaive(lastEnd, tz)) : range.toMs;
+  const toMs = range.toMs;
   const b = q.breakdown;
   const src = eventsSource({
     ctx,
@@ -183,7 +203,8 @@ function seriesSql(
     ];
   }
   const values = starts.map((st) => {
-    const end = addNaive(st, q.interval, 1);
+    // The window ends where the bucket ends, or where the range ends if sooner.
+    const end = Math.min(addNaive(st, q.interval, 1), toLocalNaive(range.toMs, tz));
     return sql`(${st}::BIGINT, ${LocalDateTimeNode.create(naiveSqlText(addNaive(end, 'day', -activeDays)))}, ${LocalDateTimeNode.create(naiveSqlText(end))})`;
   });
   return [
