@@ -10,8 +10,9 @@ import { randomUUID } from 'node:crypto';
 export function remoteConfig(token: string) {
   return {
     token,
-    // gzip is understood by the capture routes; posthog-js then compresses its batches.
-    supportedCompression: ['gzip', 'gzip-js'],
+    // Not advertising gzip keeps posthog-js on plain JSON (and base64 beacons): cheaper for the
+    // edge's CPU than inflating every batch. gzip bodies are still accepted from any client.
+    supportedCompression: [],
     hasFeatureFlags: false,
     captureDeadClicks: false,
     capturePerformance: false,
@@ -62,7 +63,7 @@ export function decideAnswer() {
     config: { enable_collect_everything: true },
     toolbarParams: {},
     isAuthenticated: false,
-    supportedCompression: ['gzip', 'gzip-js'],
+    supportedCompression: [],
     sessionRecording: false,
     surveys: false,
     siteApps: [],

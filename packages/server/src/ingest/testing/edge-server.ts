@@ -8,6 +8,8 @@ import { MemoryResolver, RecordingSink } from './recording-sink.js';
 export interface EdgeServer {
   readonly url: string;
   readonly sink: RecordingSink;
+  /** `METHOD url content-type` of every request, to check how clients sent things. */
+  readonly requests: string[];
   readonly close: () => Promise<void>;
 }
 
@@ -23,6 +25,11 @@ export async function startEdgeServer(options: {
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger });
   installErrorFunnel(app);
   const sink = new RecordingSink();
+  const requests: string[] = [];
+  app.addHook('onRequest', (request, _reply, done) => {
+    requests.push(`${request.method} ${request.url} ${request.headers['content-type'] ?? ''}`);
+    done();
+  });
   registerCaptureRoutes(app, {
     resolver: new MemoryResolver(new Map(Object.entries(options.projects))),
     sink,
@@ -32,5 +39,5 @@ export async function startEdgeServer(options: {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, sink, close: () => app.close() };
+  return { url: `http://127.0.0.1:${port}`, sink, requests, close: () => app.close() };
 }
