@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AnalyticsQuery } from '@opsloop/schema';
+import { compileQuery } from './compile-query.js';
+import { QueryPlanError } from './plan/context.js';
+
+const ctx = {
+  dialect: 'duckdb' as const,
+  projectId: 'p1',
+  timezone: 'UTC',
+  now: Date.parse('2024-04-01T00:00:00Z'),
+};
+const parse = (q: unknown) => AnalyticsQuery.parse(q);
+
+describe('compileQuery (DuckDB golden SQL)', () => {
+  it('a daily total trend', () => {
+    const { compiled } = compileQuery(
+      parse({
+        kind: 'trends',
+        dateRange: { from: '2024-03-01', to: '2024-03-02' },
+        series: [{ event: 'signup' }],
+      }),
+      ctx,
+    );
+    const at = (ms: number) => `(TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_milliseconds(${ms}))`;
+    const src = (p: number) =>
+      `(SELECT coalesce(o.person_id, e.person_id) AS person, timezone('UTC', e.timestamp) AS local_ts, (e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)}) AS in_range, NULL::VARCHAR AS bval, NULL::DOUBLE AS val ` +
+      `FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id ` +
+      `WHERE e.project_id = $${p} AND e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)} AND e.event IN ($${p + 1})) t`;
+    assert.equal(
+      compiled.sql,
+      `SELECT $1 AS s, $2 AS period, bval, epoch_ms(date_trunc('day', local_ts)) AS bucket, count(*) AS value FROM ${src(3)} WHERE in_range GROUP BY bval, 4 UNION ALL ` +
+        `SELECT $5 AS s, $6 AS period, bval, NULL::BIGINT AS bucket, count(*) AS value FROM ${src(7)} WHERE in_range GROUP BY bval`,
+    );
+    assert.deepEqual(compiled.parameters, [
+      0,
+      'current',
+      'p1',
+      'signup',
+      0,
+      'current',
+      'p1',
+      'signup',
+    ]);
+  });
+
+  it('values from the query only ever travel as parameters', () => {
+    const evil = "x'); DROP TABLE events; --";
+    const { compiled } = compileQuery(
+      parse({
+        kind: 'funnel',
+        dateRange: { from: '2024-03-01', to: '2024-03-02' },
+        steps: [
+          { event: evil },
+          { event: 'b', filters: { property: evil, op: 'eq', value: evil } },
+        ],
+      }),
+      ctx,
+    );
+    // Outside properly quoted literals ('' doubled inside) nothing of the input remains.
+    const outsideLiterals = compiled.sql.replace(/'(?:[^']|'')*'/g, "''");
+    assert.equal(outsideLiterals.includes('DROP'), false, outsideLiterals);
+    assert.ok(
+      compiled.sql.includes("'/x''); DROP TABLE events; --'"),
+      'the JSON key is an escaped literal',
+    );
+    assert.ok(compiled.parameters.includes(evil));
+  });
+
+  it('names the field it cannot answer', () => {
+    assert.throws(
+      () =>
+        compileQuery(
+          parse({
+            kind: 'trends',
+            dateRange: { from: '2024-03-01', to: '2024-03-02' },
+            series: [{ event: 'a', filters: { segment: 's1' } }],
+          }),
+          ctx,
+        ),
+      (e: unknown) => e instanceof QueryPlanError && e.path === 'filters.segment',
+    );
+    assert.throws(
+      () =>
+        compileQuery(
+          parse({
+            kind: 'trends',
+            dateRange: { from: '2024-03-01', to: '2024-03-02' },
+            series: [{ event: 'a' }],
+          }),
+          { ...ctx, timezone: 'Mars/Olympus' },
+        ),
+      (e: unknown) => e instanceof QueryPlanError && e.path === 'timezone',
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { JsonPropertyNode, LocalTimeNode, TimeBucketNode } from '../ast/nodes.js';
+import { ident, sql } from '../ast/sql-tag.js';
+import type { DialectAdapter } from '../dialect/adapter.js';
+import { DuckDbCompiler } from '../dialect/duckdb.js';
+import { DefaultCompiler } from './default-compiler.js';
+import { inlineLiteral } from './literals.js';
+
+/** An engine without parameters (as ClickHouse 18.16): every value is inlined. */
+const inlining: DialectAdapter = {
+  name: 'clickhouse',
+  hasWindowFunnel: true,
+  hasQueryParameters: false,
+  hasWindowFunctions: false,
+};
+class InliningCompiler extends DefaultCompiler {
+  constructor() {
+    super(inlining);
+  }
+  protected override backslashEscapes(): boolean {
+    return true;
+  }
+}
+
+describe('default compiler', () => {
+  it('binds values as positional parameters in DuckDB', () => {
+    const q = sql`SELECT * FROM events WHERE event = ${'signup'} AND n > ${3}`;
+    assert.deepEqual(new DuckDbCompiler().compile(q), {
+      sql: 'SELECT * FROM events WHERE event = $1 AND n > $2',
+      parameters: ['signup', 3],
+    });
+  });
+
+  it('writes zoned buckets and JSON pointers as constants', () => {
+    const q = sql`SELECT ${TimeBucketNode.create('week', LocalTimeNode.create(ident('e.timestamp'), 'Asia/Shanghai'))}, ${JsonPropertyNode.create(ident('e.properties'), "a/b~c'd")}`;
+    assert.equal(
+      new DuckDbCompiler().compile(q).sql,
+      `SELECT date_trunc('week', timezone('Asia/Shanghai', "e"."timestamp")), json_extract_string("e"."properties", '/a~1b~0c''d')`,
+    );
+  });
+
+  it('inlines typed, escaped literals when the engine has no parameters', () => {
+    const q = sql`SELECT ${"x' OR 1=1 --"}, ${'back\\slash'}, ${2.5}, ${7n}, ${true}, ${null}, ${['a', "b'"]}`;
+    assert.deepEqual(new InliningCompiler().compile(q), {
+      sql: "SELECT 'x'' OR 1=1 --', 'back\\\\slash', 2.5e+0, 7, true, NULL, ['a', 'b''']",
+      parameters: [],
+    });
+  });
+
+  it('refuses values it cannot inline safely', () => {
+    assert.throws(() => inlineLiteral(Number.NaN, { backslashEscapes: true }), RangeError);
+    assert.throws(() => inlineLiteral('a\u0000b', { backslashEscapes: true }), RangeError);
+  });
+
+  it('never lets an inlined string end its literal early (any input)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }).filter((s) => !s.includes('\u0000')),
+        (s) => {
+          const lit = inlineLiteral(s, { backslashEscapes: true });
+          // Walk the literal as ClickHouse reads it: it must close exactly at the end.
+          let i = 1;
+          let decoded = '';
+          for (; i < lit.length - 1; i++) {
+            const ch = lit[i];
+            if (ch === '\\') decoded += lit[++i];
+            else if (ch === "'") {
+              assert.equal(lit[i + 1], "'", 'a lone quote would end the literal');
+              decoded += "'";
+              i++;
+            } else decoded += ch;
+          }
+          assert.equal(i, lit.length - 1);
+          assert.equal(decoded, s);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
