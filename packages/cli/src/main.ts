@@ -1,5 +1,6 @@
 import { ConfigError } from '@opsloop/server';
 import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerProject } from './commands/project.js';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerUser(program, io);
   registerImport(program, io);
   registerExport(program, io);
+  registerDemo(program, io);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
