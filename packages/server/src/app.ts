@@ -17,6 +17,7 @@ import { memberRoutes } from './members/routes.js';
 import { buildOpenApiDocument } from './openapi/build-document.js';
 import { orgRoutes } from './orgs/routes.js';
 import { projectRoutes } from './projects/routes.js';
+import { queryRoutes } from './query/routes.js';
 import { VERSION } from './version.js';
 
 /** Default body limit for the JSON API; ingestion routes raise their own. */
@@ -34,6 +35,7 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
     ...auditRoutes(ctx),
     ...projectRoutes(ctx),
     ...keyRoutes(ctx),
+    ...queryRoutes(ctx),
   ];
 }
 
