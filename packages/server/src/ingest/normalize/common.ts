@@ -5,7 +5,7 @@ import type {
   JsonObject,
   PersonOps,
 } from '@opsloop/schema';
-import { type ResolvedTimestamp, resolveTimestamp } from './timestamp.js';
+import { resolveTimestampOf } from './timestamp.js';
 import { parseUserAgent } from './user-agent.js';
 import { NO_UTM, type Utm, utmFromProperties, utmFromUrl } from './utm.js';
 
@@ -47,14 +47,19 @@ const EARLIEST_MS = 0;
 /** Resolves the event time; out-of-range claims are clamped and recorded in the properties. */
 export function eventTime(
   props: Bag,
-  input: {
-    timestamp?: number | undefined;
-    sentAt?: number | undefined;
-    offsetMs?: number | undefined;
+  times: {
+    timestamp: number | undefined;
+    sentAt: number | undefined;
+    offsetMs: number | undefined;
   },
   ctx: NormalizeContext,
 ): number {
-  const resolved: ResolvedTimestamp = resolveTimestamp({ ...input, receivedAt: ctx.receivedAt });
+  const resolved = resolveTimestampOf(
+    times.timestamp,
+    times.sentAt,
+    times.offsetMs,
+    ctx.receivedAt,
+  );
   let clampedFrom = resolved.clampedFrom;
   let ts = resolved.timestamp;
   if (clampedFrom === undefined && ts < EARLIEST_MS) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { MAX_FUTURE_MS, resolveTimestamp } from './timestamp.js';
+import { MAX_FUTURE_MS, parseDate, resolveTimestamp } from './timestamp.js';
 import { parseUserAgent } from './user-agent.js';
 import { utmFromUrl } from './utm.js';
 import { isUuid, uuidFromMessageId, uuidV7 } from './uuid.js';
@@ -98,5 +98,22 @@ describe('utmFromUrl and uuids', () => {
     assert.ok(isUuid(v5));
     assert.equal(v5[14], '5');
     assert.equal(v5, uuidFromMessageId('p', 'm'));
+  });
+});
+
+describe('parseDate', () => {
+  it('gives what Date.parse gives, on ISO strings and their near misses', () => {
+    const iso = fc
+      .date({ min: new Date(-1e14), max: new Date(1e14), noInvalidDate: true })
+      .map((d) => d.toISOString());
+    const mutated = fc
+      .tuple(iso, fc.nat(23), fc.constantFrom('0', '9', 'X', '-', ':', '3', '1', ' '))
+      .map(([s, i, c]) => s.slice(0, i) + c + s.slice(i + 1));
+    fc.assert(
+      fc.property(fc.oneof(iso, mutated, fc.string({ maxLength: 30 })), (s) => {
+        assert.ok(Object.is(parseDate(s), Date.parse(s)), s);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   postHogDistinctId,
 } from '@opsloop/schema';
 import { type Bag, isBag } from './common.js';
+import { parseDate } from './timestamp.js';
 
 /**
  * The hot-path twin of the zod schema `PostHogEvent` (schema/ingest/posthog.ts):
@@ -54,6 +55,6 @@ export function optionalBag(v: unknown): v is Bag | null | undefined {
 /** An ISO string `Date.parse` can read, or finite epoch milliseconds. */
 export function optionalTime(v: unknown): boolean {
   if (v == null) return true;
-  if (typeof v === 'string') return !Number.isNaN(Date.parse(v));
+  if (typeof v === 'string') return !Number.isNaN(parseDate(v));
   return isFiniteNumber(v);
 }

@@ -105,6 +105,7 @@ export function normalizeSegmentMessage(
     {
       timestamp: parseClientTime(m.timestamp ?? m.originalTimestamp),
       sentAt: parseClientTime(m.sentAt) ?? ctx.sentAt,
+      offsetMs: undefined,
     },
     ctx,
   );

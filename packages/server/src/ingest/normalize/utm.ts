@@ -49,20 +49,35 @@ export function utmFromUrl(url: string | null): Utm | null {
   const q = url.indexOf('?');
   if (q < 0) return null;
   const hash = url.indexOf('#', q);
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(url.slice(q + 1, hash < 0 ? undefined : hash));
-  } catch {
-    return null;
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const found: Record<string, string> = {};
+  // Only the utm_* pairs are decoded: cheaper than URLSearchParams on every pageview.
+  for (const pair of query.split('&')) {
+    if (!pair.startsWith('utm_')) continue;
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const key = pair.slice(0, eq);
+    if (key in found) continue;
+    found[key] = decodeQueryValue(pair.slice(eq + 1));
   }
   const utm: Utm = {
-    utmSource: str(params.get('utm_source')),
-    utmMedium: str(params.get('utm_medium')),
-    utmCampaign: str(params.get('utm_campaign')),
-    utmContent: str(params.get('utm_content')),
-    utmTerm: str(params.get('utm_term')),
+    utmSource: str(found['utm_source']),
+    utmMedium: str(found['utm_medium']),
+    utmCampaign: str(found['utm_campaign']),
+    utmContent: str(found['utm_content']),
+    utmTerm: str(found['utm_term']),
   };
   return hasAny(utm) ? utm : null;
+}
+
+function decodeQueryValue(raw: string): string {
+  const spaced = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
 }
 
 function hasAny(u: Utm): boolean {
