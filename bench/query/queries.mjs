@@ -42,17 +42,51 @@ await conn.run(`
 // 2% of persons were merged into another one.
 await conn.run(`INSERT INTO person_overrides SELECT 'bench', ('00000000-0000-4000-8000-' || lpad(p::VARCHAR, 12, '0'))::UUID,
   ('00000000-0000-4000-8000-' || lpad(((p + 1) % ${PERSONS})::VARCHAR, 12, '0'))::UUID FROM range(0, ${PERSONS}, 50) r(p)`);
-console.log(`generated ${EVENTS} events / ${PERSONS} persons in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+console.log(
+  `generated ${EVENTS} events / ${PERSONS} persons in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
 
-const ctx = { dialect: 'duckdb', projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
+const ctx = {
+  dialect: 'duckdb',
+  projectId: 'bench',
+  timezone: 'UTC',
+  now: START + DAYS * 86_400_000,
+};
 const range = { from: '2024-03-01', to: '2024-03-30' };
 const steps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
 const cases = [
-  ['trend: daily unique persons, 30 days', { kind: 'trends', dateRange: range, series: [{ event: 'e0', math: 'unique_persons' }], interval: 'day' }],
-  ['trend: daily total, all of e0', { kind: 'trends', dateRange: range, series: [{ event: 'e0' }], interval: 'day' }],
-  ['retention: 8 weeks, first time', { kind: 'retention', dateRange: { from: '2024-03-01', to: '2024-03-07' }, startEvent: { event: 'e1' }, returnEvent: { event: 'e0' }, period: 'week', periods: 8 }],
-  ['funnel: 3 steps, 7-day window', { kind: 'funnel', dateRange: range, steps: steps(3), window: { value: 7, unit: 'day' } }],
-  ['funnel: 20 steps, 7-day window', { kind: 'funnel', dateRange: range, steps: steps(20), window: { value: 7, unit: 'day' } }],
+  [
+    'trend: daily unique persons, 30 days',
+    {
+      kind: 'trends',
+      dateRange: range,
+      series: [{ event: 'e0', math: 'unique_persons' }],
+      interval: 'day',
+    },
+  ],
+  [
+    'trend: daily total, all of e0',
+    { kind: 'trends', dateRange: range, series: [{ event: 'e0' }], interval: 'day' },
+  ],
+  [
+    'retention: 8 weeks, first time',
+    {
+      kind: 'retention',
+      dateRange: { from: '2024-03-01', to: '2024-03-07' },
+      startEvent: { event: 'e1' },
+      returnEvent: { event: 'e0' },
+      period: 'week',
+      periods: 8,
+    },
+  ],
+  [
+    'funnel: 3 steps, 7-day window',
+    { kind: 'funnel', dateRange: range, steps: steps(3), window: { value: 7, unit: 'day' } },
+  ],
+  [
+    'funnel: 20 steps, 7-day window',
+    { kind: 'funnel', dateRange: range, steps: steps(20), window: { value: 7, unit: 'day' } },
+  ],
 ];
 
 for (const [name, raw] of cases) {
@@ -61,7 +95,10 @@ for (const [name, raw] of cases) {
   let sqlMs = 0;
   for (let r = 0; r < RUNS + 1; r++) {
     t = performance.now();
-    const reader = await conn.runAndReadAll(compiled.sql, compiled.parameters.map(toDuckDBParameter));
+    const reader = await conn.runAndReadAll(
+      compiled.sql,
+      compiled.parameters.map(toDuckDBParameter),
+    );
     const rows = reader.getRowObjectsJS().map(toJsonSafe);
     const mid = performance.now();
     shape(rows);
@@ -71,7 +108,9 @@ for (const [name, raw] of cases) {
     }
   }
   times.sort((a, b) => a - b);
-  console.log(`${name.padEnd(40)} best ${(times[0] / 1000).toFixed(3)} s  median ${(times[Math.floor(times.length / 2)] / 1000).toFixed(3)} s  (last run: SQL+fetch ${(sqlMs / 1000).toFixed(3)} s)`);
+  console.log(
+    `${name.padEnd(40)} best ${(times[0] / 1000).toFixed(3)} s  median ${(times[Math.floor(times.length / 2)] / 1000).toFixed(3)} s  (last run: SQL+fetch ${(sqlMs / 1000).toFixed(3)} s)`,
+  );
 }
 clearInterval(sampler);
 console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);

@@ -198,8 +198,8 @@ function seriesSql(
   if (!activeDays) {
     const bucket = EpochMsNode.create(TimeBucketNode.create(q.interval, text('local_ts')));
     return [
-      sql`SELECT ${head}, ${bucket} AS bucket, ${agg} AS value FROM (${src}) t WHERE in_range GROUP BY bval, 4`,
-      total,
+      // One scan: per-bucket rows and the range total (bucket NULL) from grouping sets.
+      sql`SELECT ${head}, ${bucket} AS bucket, ${agg} AS value FROM (${src}) t GROUP BY GROUPING SETS ((bval, bucket), (bval))`,
     ];
   }
   const values = starts.map((st) => {
