@@ -1,5 +1,7 @@
 import { handleShutdownSignals, loadConfig, startServer } from '@opsloop/server';
 import { ensureDemoWorkspace } from '@opsloop/server/bootstrap/demo-workspace';
+import { seedDemoIfEmpty } from '@opsloop/server/demo/seed';
+import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 
@@ -7,19 +9,48 @@ export function registerStart(program: Command, io: CliIO): void {
   program
     .command('start')
     .description('Run the Opsloop server on the configured stores (embedded by default).')
-    .action(async () => {
+    .option('--no-demo', 'do not create or fill the demo workspace')
+    .action(async (opts: { demo: boolean }) => {
       const config = loadConfig(io.env, { cwd: io.cwd });
       const server = await startServer(config);
       handleShutdownSignals(server, server.ctx.log);
-      // A first start gets a demo workspace to log in to. The demo event
-      // generator plugs in through `seedDemoEvents` (runs only on creation).
-      const demo = await ensureDemoWorkspace(server.ctx, {});
       io.stdout.write(`\nOpsloop is running at ${config.publicUrl}\n`);
       io.stdout.write(`Data directory: ${config.dataDir}\n`);
-      io.stdout.write(`Console: ${config.publicUrl}/\n`);
-      if (demo.password) {
-        io.stdout.write(`Log in with ${demo.email} / ${demo.password}\n`);
+      if (!opts.demo) return;
+
+      // A first start gets a demo workspace to log in to. Its events are seeded
+      // whenever the demo project is still empty, so an interrupted first start
+      // finishes the job on the next one.
+      const demo = await ensureDemoWorkspace(server.ctx, {});
+      if (demo.projectId) {
+        const bar = new SingleBar({
+          stream: io.stderr,
+          format: 'demo data [{bar}] day {value}/{total} | {events} events | {persons} persons',
+          hideCursor: false,
+          noTTYOutput: true,
+          notTTYSchedule: 3_000,
+        });
+        let started = false;
+        const summary = await seedDemoIfEmpty(server.ctx, demo.projectId, {
+          onProgress: (p) => {
+            if (!started) {
+              started = true;
+              io.stderr.write('Seeding the demo project (first start only)…\n');
+              bar.start(p.days, 0, { events: 0, persons: 0 });
+            }
+            bar.update(p.day + 1, { events: p.events, persons: p.persons });
+          },
+        });
+        if (started) bar.stop();
+        if (summary) {
+          io.stdout.write(
+            `Demo project filled: ${summary.events.toLocaleString('en')} events, ` +
+              `${summary.persons.toLocaleString('en')} persons.\n`,
+          );
+        }
       }
+      io.stdout.write(`\nConsole: ${config.publicUrl}/\n`);
+      if (demo.password) io.stdout.write(`Log in with ${demo.email} / ${demo.password}\n`);
       io.stdout.write('\n');
     });
 }
