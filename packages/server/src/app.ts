@@ -46,7 +46,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: API_BODY_LIMIT,
     // Per-request log lines would dominate the cost of ingestion at 100k events/s.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    trustProxy:
+      typeof ctx.config.trustProxy === 'boolean'
+        ? ctx.config.trustProxy
+        : [...ctx.config.trustProxy],
     // Ids from clients are never trusted for logs.
     genReqId: (() => {
       let n = 0;

@@ -16,6 +16,19 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ PORT: '' }, { cwd: '/' }).port, 8000);
   });
 
+  it('trusts forwarded addresses only when told to', () => {
+    assert.equal(loadConfig({}, { cwd: '/' }).trustProxy, false);
+    assert.equal(loadConfig({ OPSLOOP_TRUST_PROXY: 'true' }, { cwd: '/' }).trustProxy, true);
+    assert.deepEqual(
+      loadConfig({ OPSLOOP_TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }, { cwd: '/' }).trustProxy,
+      ['10.0.0.1', '10.1.0.0/16'],
+    );
+    assert.throws(
+      () => loadConfig({ OPSLOOP_TRUST_PROXY: 'yes please' }, { cwd: '/' }),
+      /OPSLOOP_TRUST_PROXY/,
+    );
+  });
+
   it('names the variable that is wrong', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' }, { cwd: '/' }),

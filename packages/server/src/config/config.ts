@@ -19,6 +19,12 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Trust X-Forwarded-For from these proxies when reading the client address
+   * (login throttling, audit): `true`, or a comma-separated list of proxy
+   * addresses/CIDRs. Off by default, since a client could otherwise spoof it.
+   */
+  OPSLOOP_TRUST_PROXY: z.string().default('false'),
   /** clickhouse://… selects the ClickHouse event store; unset means embedded DuckDB. */
   OPSLOOP_EVENTS_URL: z.string().optional(),
   /** postgres://… selects the PostgreSQL metadata store; unset means embedded SQLite. */
@@ -33,6 +39,7 @@ export interface Config {
   readonly logLevel: z.infer<typeof LogLevel>;
   readonly publicUrl: string;
   readonly secureCookies: boolean;
+  readonly trustProxy: boolean | readonly string[];
   readonly eventsUrl: string | undefined;
   readonly databaseUrl: string | undefined;
 }
@@ -75,7 +82,22 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     publicUrl: (e.OPSLOOP_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     secureCookies: e.OPSLOOP_SECURE_COOKIES,
+    trustProxy: parseTrustProxy(e.OPSLOOP_TRUST_PROXY),
     eventsUrl: e.OPSLOOP_EVENTS_URL,
     databaseUrl: e.OPSLOOP_DATABASE_URL,
   });
+}
+
+function parseTrustProxy(value: string): boolean | readonly string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (list.length === 0 || list.some((a) => !/^[0-9a-fA-F.:/]+$/.test(a))) {
+    throw new ConfigError(
+      `Invalid configuration:\n  OPSLOOP_TRUST_PROXY: expected true, false or a comma-separated list of addresses (got "${value}")`,
+    );
+  }
+  return Object.freeze(list);
 }

@@ -23,6 +23,8 @@ function applyCorsHeaders(request: FastifyRequest, reply: FastifyReply): void {
   } else {
     reply.header('access-control-allow-origin', '*');
   }
+  // Lets browser clients read Retry-After on a 429 and back off as asked.
+  reply.header('access-control-expose-headers', 'Retry-After');
 }
 
 /** Answers a preflight: the methods capture uses and whatever headers were asked for. */
