@@ -3,6 +3,7 @@ import { type PlanContext, QueryPlanError } from './plan/context.js';
 import { planFunnel } from './plan/funnel.js';
 import type { Plan, Row } from './plan/plan.js';
 import { planRetention } from './plan/retention.js';
+import { planStickiness } from './plan/stickiness.js';
 import { planTrends } from './plan/trends.js';
 import type { CompiledQuery } from './sql/compiled-query.js';
 import { DuckDbCompiler } from './sql/dialect/duckdb.js';
@@ -46,8 +47,9 @@ function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> 
       return planFunnel(query, ctx);
     case 'retention':
       return planRetention(query, ctx);
-    case 'lifecycle':
     case 'stickiness':
+      return planStickiness(query, ctx);
+    case 'lifecycle':
     case 'paths':
     case 'persons':
       throw new QueryPlanError('kind', `"${query.kind}" queries are not available yet`);

@@ -1,4 +1,5 @@
 export { referenceFunnel } from './funnel.js';
 export * from './model.js';
 export { referenceRetention } from './retention.js';
+export { referenceStickiness } from './stickiness.js';
 export { referenceTrends } from './trends.js';

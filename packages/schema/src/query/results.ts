@@ -45,5 +45,16 @@ export const RetentionResult = z.object({
 });
 export type RetentionResult = z.infer<typeof RetentionResult>;
 
-export const AnalyticsResult = z.union([TrendsResult, FunnelResult, RetentionResult]);
+export const StickinessResult = z.object({
+  /** `persons` active in exactly `intervals` of the range's intervals, for 1…N. */
+  stickiness: z.array(z.object({ intervals: z.number(), persons: z.number() })),
+});
+export type StickinessResult = z.infer<typeof StickinessResult>;
+
+export const AnalyticsResult = z.union([
+  TrendsResult,
+  FunnelResult,
+  RetentionResult,
+  StickinessResult,
+]);
 export type AnalyticsResult = z.infer<typeof AnalyticsResult>;

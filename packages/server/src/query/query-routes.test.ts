@@ -84,7 +84,7 @@ describe('POST /api/projects/:projectId/query', () => {
     });
     assert.equal(seg.status, 400);
     assert.match(JSON.stringify(seg.body), /filters\.segment/);
-    const later = await post({ kind: 'stickiness', dateRange: range, event: 'a' });
+    const later = await post({ kind: 'lifecycle', dateRange: range, event: 'a' });
     assert.equal(later.status, 400);
     assert.match(JSON.stringify(later.body), /kind/);
   });

@@ -15,7 +15,8 @@ export function queryRoutes(ctx: AppContext) {
     defineRoute({
       method: 'POST',
       url: '/api/projects/:projectId/query',
-      summary: 'Runs an analytics query (trends, funnel, retention) over the project’s events.',
+      summary:
+        'Runs an analytics query (trends, funnel, retention, stickiness) over the project’s events.',
       tags: ['analytics'],
       access: { kind: 'project', scope: 'read' },
       params: z.object({ projectId: z.string() }),

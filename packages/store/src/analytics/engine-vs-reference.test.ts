@@ -4,6 +4,7 @@ import {
   type RefData,
   referenceFunnel,
   referenceRetention,
+  referenceStickiness,
   referenceTrends,
 } from '@opsloop/engine/reference/index';
 import { AnalyticsQuery, type Filter } from '@opsloop/schema';
@@ -254,6 +255,33 @@ describe('analytics engine on DuckDB agrees with the reference', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('stickiness', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbWorld,
+        arbRange,
+        fc.constantFrom(...NAMES),
+        fc.constantFrom('day', 'week', 'month'),
+        arbFilter,
+        async (w, dateRange, event, interval, filters) => {
+          const q = AnalyticsQuery.parse({
+            kind: 'stickiness',
+            dateRange,
+            event,
+            interval,
+            filters,
+          });
+          if (q.kind !== 'stickiness') throw new Error('parse');
+          const data = dataOf(w);
+          await db.load(data);
+          const ctx = { projectId: 'p1', timezone: w.tz, now: NOW };
+          assert.deepEqual(await runAnalyticsQuery(db, q, ctx), referenceStickiness(data, q, ctx));
+        },
+      ),
+      { numRuns: 50 },
     );
   });
 });
