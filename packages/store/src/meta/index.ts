@@ -1,5 +1,9 @@
 export { DEFAULT_GROUPS } from './default-groups.js';
 export * from './meta-store.js';
+export {
+  openPostgresMetaStore,
+  type PostgresMetaStoreOptions,
+} from './postgres/open-postgres-meta-store.js';
 export { newId, newSecret, SECRET_KEY_PREFIX, WRITE_KEY_PREFIX } from './secrets.js';
 export {
   openSqliteMetaStore,

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { AuditRepo, InvitationsRepo } from '../meta-store.js';
+import { type AuditRow, type InvitationRow, toAudit, toInvitation } from '../rows.js';
 import { hashSecret, ID_PREFIX, newId, newSecret, newSortableId } from '../secrets.js';
 import type { Invitation, OrgRole } from '../types.js';
-import { type AuditRow, type InvitationRow, toAudit, toInvitation } from './rows.js';
 
 export function sqliteInvitations(db: Database, now: () => number): InvitationsRepo {
   const row = db.prepare<[string], InvitationRow>('SELECT * FROM invitations WHERE id = ?');

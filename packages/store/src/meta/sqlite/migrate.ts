@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { MIGRATIONS, type Migration } from '../migrations.js';
 
 /**
  * Applies the migrations not yet recorded, all in one transaction: a failure

@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { DEFAULT_GROUPS } from '../default-groups.js';
 import type { GroupsRepo, MemberChange, MembersRepo, OrgsRepo } from '../meta-store.js';
+import { type GroupRow, toGroup, toUser, type UserRow } from '../rows.js';
 import { ID_PREFIX, newId } from '../secrets.js';
 import type { Group, Organization, OrgRole } from '../types.js';
-import { type GroupRow, toGroup, toUser, type UserRow } from './rows.js';
 
 interface OrgRow {
   id: string;

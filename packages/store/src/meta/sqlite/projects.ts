@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ApiKeysRepo, ProjectsRepo } from '../meta-store.js';
+import { type ApiKeyRow, type ProjectRow, toApiKey, toProject } from '../rows.js';
 import {
   displayPrefix,
   hashSecret,
@@ -11,7 +12,6 @@ import {
 } from '../secrets.js';
 import { DEFAULT_PROJECT_SETTINGS, type Project } from '../types.js';
 import type { WriteKeyCache } from '../write-key-cache.js';
-import { type ApiKeyRow, type ProjectRow, toApiKey, toProject } from './rows.js';
 
 export function sqliteProjects(
   db: Database,

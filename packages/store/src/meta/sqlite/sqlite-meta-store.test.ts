@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { runMetaStoreContract } from '../contract/meta-store-contract.js';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS } from '../migrations.js';
 import { openSqliteMetaStore } from './open-sqlite-meta-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'opsloop-meta-'));

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { DuplicateError, type SessionsRepo, type UsersRepo } from '../meta-store.js';
+import { normalizeEmail, toUser, type UserRow } from '../rows.js';
 import { hashSecret, ID_PREFIX, newId, newSecret } from '../secrets.js';
 import type { Session } from '../types.js';
-import { normalizeEmail, toUser, type UserRow } from './rows.js';
 
 export function sqliteUsers(db: Database, now: () => number): UsersRepo {
   const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');

@@ -9,10 +9,13 @@ import type {
   Project,
   ProjectSettings,
   User,
-} from '../types.js';
-import { DEFAULT_PROJECT_SETTINGS } from '../types.js';
+} from './types.js';
+import { DEFAULT_PROJECT_SETTINGS } from './types.js';
 
-/** Row shapes as SQLite returns them, and their mapping to entities. */
+/**
+ * Row shapes as every metadata store returns them (snake_case columns,
+ * millisecond numbers), and their mapping to entities.
+ */
 
 export interface UserRow {
   id: string;

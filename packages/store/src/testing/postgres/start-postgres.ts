@@ -1,0 +1,141 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** Where Debian puts the server binaries: `/usr/lib/postgresql/<version>/bin`. */
+const DEBIAN_ROOT = '/usr/lib/postgresql';
+
+/** Said by every PostgreSQL test that is skipped because the server is missing. */
+export const POSTGRES_MISSING = 'PostgreSQL is not installed; .ci/run installs it';
+
+/** The newest installed server's `bin` directory holding `initdb` and `pg_ctl`, if any. */
+export function findPostgresBin(): string | null {
+  if (!existsSync(DEBIAN_ROOT)) return null;
+  const versions = readdirSync(DEBIAN_ROOT)
+    .filter((v) => /^\d+(\.\d+)?$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const bin = join(DEBIAN_ROOT, v, 'bin');
+    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'))) return bin;
+  }
+  return null;
+}
+
+/**
+ * Why PostgreSQL tests cannot run here, or undefined when they can. Pass it as
+ * `{ skip: postgresSkipReason() }` so a skipped run says why.
+ */
+export function postgresSkipReason(): string | undefined {
+  return findPostgresBin() ? undefined : POSTGRES_MISSING;
+}
+
+export interface RunningPostgres {
+  /** `postgres://postgres@127.0.0.1:<port>/opsloop`, an empty database. */
+  readonly url: string;
+  /** Creates another empty database and returns its URL (one per test keeps tests apart). */
+  createDatabase(): Promise<string>;
+  /** Stops the server at once and deletes its files. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a throwaway PostgreSQL server for the test process: a fresh cluster
+ * in a temp directory on a free loopback port, trust authentication, no fsync.
+ * PostgreSQL refuses to run as root, so as root the cluster belongs to, and
+ * runs as, the `postgres` user.
+ *
+ * @example
+ * const server = await startPostgres();
+ * after(() => server.stop());
+ * const store = await openPostgresMetaStore({ url: await server.createDatabase() });
+ */
+export async function startPostgres(): Promise<RunningPostgres> {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error(POSTGRES_MISSING);
+  const dir = mkdtempSync(join(tmpdir(), 'opsloop-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, gid);
+  }
+  const pgRun = (tool: string, args: string[]) =>
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args])
+      : run(join(bin, tool), args);
+  const data = join(dir, 'data');
+  try {
+    await pgRun('initdb', [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--no-locale',
+      '--no-sync',
+    ]);
+    const port = await freePort();
+    await pgRun('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      'start',
+    ]);
+    const base = `postgres://postgres@127.0.0.1:${port}`;
+    let n = 0;
+    const createDatabase = async () => {
+      const name = `opsloop_${++n}`;
+      const admin = new pg.Client({ connectionString: `${base}/postgres` });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await admin.end();
+      }
+      return `${base}/${name}`;
+    };
+    const url = await createDatabase();
+    let stopped: Promise<void> | undefined;
+    return {
+      url,
+      createDatabase,
+      stop: () => {
+        stopped ??= pgRun('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).then(
+          () => rmSync(dir, { recursive: true, force: true }),
+          () => rmSync(dir, { recursive: true, force: true }),
+        );
+        return stopped;
+      },
+    };
+  } catch (err) {
+    await pgRun('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** A loopback port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
