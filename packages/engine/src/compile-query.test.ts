@@ -84,3 +84,23 @@ describe('compileQuery (DuckDB golden SQL)', () => {
     );
   });
 });
+
+describe('compileQuery limits', () => {
+  it('refuses a ten-year hourly trend before walking it', () => {
+    const started = Date.now();
+    assert.throws(
+      () =>
+        compileQuery(
+          parse({
+            kind: 'trends',
+            dateRange: { from: '2015-01-01', to: '2024-12-31' },
+            series: [{ event: 'a' }],
+            interval: 'hour',
+          }),
+          ctx,
+        ),
+      (e: unknown) => e instanceof QueryPlanError && e.path === 'dateRange',
+    );
+    assert.ok(Date.now() - started < 500);
+  });
+});

@@ -60,7 +60,7 @@ export function matches(data: RefData, e: RefEvent, f: Filter | undefined, asOf:
 function property(c: PropertyCondition, x: string | null): boolean {
   const v = c.value;
   const eq = () => (typeof v === 'number' ? toNumber(x) === v : x !== null && x === String(v));
-  const has = () => x !== null && x.toLowerCase().includes(String(v).toLowerCase());
+  const has = () => x?.toLowerCase().includes(String(v).toLowerCase()) === true;
   const list = Array.isArray(v) ? v : [];
   switch (c.op) {
     case 'eq':

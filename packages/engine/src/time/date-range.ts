@@ -1,4 +1,5 @@
 import type { DateRange } from '@opsloop/schema';
+import { QueryPlanError } from '../plan/context.js';
 import {
   addNaive,
   type BucketUnit,
@@ -60,6 +61,15 @@ export function previousRange(r: ResolvedRange, timezone: string): ResolvedRange
 
 /** Naive starts of every bucket that overlaps the range, in order. */
 export function bucketStarts(r: ResolvedRange, unit: BucketUnit, timezone: string): number[] {
+  // Refuse huge ranges before walking them (the walk itself would be the cost).
+  const approx =
+    (r.toMs - r.fromMs) /
+    { hour: 3_600_000, day: 86_400_000, week: 604_800_000, month: 2_419_200_000 }[unit];
+  if (approx > MAX_BUCKETS + 2)
+    throw new QueryPlanError(
+      'dateRange',
+      `the range spans more than ${MAX_BUCKETS} ${unit}s; use a shorter range or a coarser interval`,
+    );
   const out: number[] = [];
   const last = truncateNaive(toLocalNaive(r.toMs - 1, timezone), unit);
   if (unit === 'hour') {
