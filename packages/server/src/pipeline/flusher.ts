@@ -1,9 +1,8 @@
-import type { CanonicalEvent } from '@opsloop/schema';
-import { type EventStore, eventKey } from '@opsloop/store/events/event-store';
+import type { EventStore } from '@opsloop/store/events/event-store';
 import type { IdentityStore } from '@opsloop/store/identity/identity-store';
 import type { Spool } from '@opsloop/store/spool/spool';
 import type { Logger } from 'pino';
-import { resolveIdentities } from './resolve-identities.js';
+import { type PreparedFlush, prepareFlush } from './prepare-flush.js';
 import { toMirror } from './to-mirror.js';
 
 export interface FlushStats {
@@ -29,12 +28,19 @@ export interface FlusherOptions {
   readonly intervalMs?: number;
 }
 
+/** Flushes per run of the background loop before it yields to a fresh timer. */
+const FLUSHES_PER_RUN = 16;
+
 /**
  * Moves spooled batches into the event store, in order. Crash-safe by ordering:
  * identity is committed (with an outbox entry) before events are appended, the
  * DuckDB transaction appends events and mirrors every outbox entry it has not
  * seen, and spool rows are deleted last. After `kill -9` the unflushed batches
  * are replayed; events already stored are skipped by (project, uuid).
+ *
+ * Flushes are pipelined: the next one is prepared (spool read, dedup, identity)
+ * while the previous one is written to DuckDB, and is written only if that
+ * write succeeded, so writes stay in order and a failure stops the chain.
  */
 export class Flusher {
   private timer: NodeJS.Timeout | undefined;
@@ -51,7 +57,7 @@ export class Flusher {
 
   constructor(private readonly o: FlusherOptions) {
     this.now = o.now ?? Date.now;
-    this.maxEvents = o.maxEvents ?? 50_000;
+    this.maxEvents = o.maxEvents ?? 200_000;
     this.intervalMs = o.intervalMs ?? 250;
   }
 
@@ -88,9 +94,12 @@ export class Flusher {
     };
   }
 
-  /** One flush; returns how many spooled batches it consumed. Never runs twice at once. */
+  /**
+   * Flushes back to back (up to a few flushes) until the spool is empty; returns
+   * how many spooled batches were consumed. Never runs twice at once.
+   */
   flushOnce(): Promise<number> {
-    const run = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.flush());
+    const run = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.run());
     this.running = run;
     return run;
   }
@@ -101,7 +110,7 @@ export class Flusher {
       this.flushOnce().then(
         (n) => {
           this.lastError = null;
-          const behind = n > 0 && this.o.spool.depth().events >= this.maxEvents;
+          const behind = n > 0 && this.o.spool.depth().events > 0;
           this.schedule(behind ? 0 : this.intervalMs);
         },
         (err: unknown) => {
@@ -114,46 +123,65 @@ export class Flusher {
     this.timer.unref();
   }
 
-  private async flush(): Promise<number> {
-    const { spool, identity, events } = this.o;
-    const batches = spool.readBatches({ maxEvents: this.maxEvents });
-    const watermark = await events.identityWatermark();
-    const outbox = await identity.changesAfter(watermark);
-    if (batches.length === 0 && outbox.length === 0) return 0;
-
-    const unique = new Map<string, CanonicalEvent>();
-    let total = 0;
-    for (const b of batches) {
-      for (const e of b.events) {
-        total++;
-        const key = eventKey(e.projectId, e.uuid);
-        if (!unique.has(key)) unique.set(key, e);
+  private async run(): Promise<number> {
+    const { events, identity } = this.o;
+    let mirroredSeq = await events.identityWatermark();
+    let writing: { readonly flush: PreparedFlush; readonly done: Promise<void> } | undefined;
+    let consumed = 0;
+    try {
+      for (let n = 0; n < FLUSHES_PER_RUN; n++) {
+        const next = await prepareFlush({
+          ...this.o,
+          maxEvents: this.maxEvents,
+          inFlight: writing?.flush,
+          mirroredSeq,
+        });
+        if (writing) {
+          const done = writing.done;
+          writing = undefined;
+          await done;
+        }
+        if (!next) break;
+        mirroredSeq = next.mirroredSeq;
+        const done = this.write(next);
+        // Handled here so a failure while the next flush is prepared is not "unhandled".
+        done.catch(() => undefined);
+        writing = { flush: next, done };
+        consumed += next.batches;
       }
+      if (writing) await writing.done;
+      writing = undefined;
+      // Identity committed before a crash but never mirrored, with nothing left to flush.
+      if (consumed === 0) {
+        const outbox = await identity.changesAfter(mirroredSeq);
+        if (outbox.length > 0) {
+          await events.writeEncoded({
+            events: { rows: '', count: 0 },
+            personIds: [],
+            identity: outbox.map(toMirror),
+          });
+          await identity.pruneThrough(outbox.at(-1)?.seq ?? mirroredSeq);
+          return 1;
+        }
+      }
+      return consumed;
+    } finally {
+      await writing?.done.catch(() => undefined);
     }
-    const candidates = [...unique.values()];
-    const stored = await events.findStored(candidates);
-    const fresh = candidates.filter((e) => !stored.has(eventKey(e.projectId, e.uuid)));
+  }
 
-    const resolved = await resolveIdentities(fresh, identity);
-    const c = resolved.changes;
-    const hasChanges =
-      c.merges.length + c.distinctIds.length + c.persons.length + c.groups.length > 0;
-    const pending = [...outbox];
-    if (hasChanges) pending.push({ ...c, seq: await identity.commit(c) });
-
-    await events.write({ events: resolved.events, identity: pending.map(toMirror) });
-    const last = pending.at(-1);
-    if (last) await identity.pruneThrough(last.seq);
-    const lastBatch = batches.at(-1);
-    if (lastBatch) spool.deleteThrough(lastBatch.id);
-
-    this.flushed += fresh.length;
-    this.duplicates += total - fresh.length;
-    const first = batches[0];
-    if (first) {
-      this.lastAt = this.now();
-      this.lastLag = this.lastAt - first.acceptedAt;
-    }
-    return Math.max(batches.length, pending.length > 0 ? 1 : 0);
+  private async write(f: PreparedFlush): Promise<void> {
+    const { spool, identity, events } = this.o;
+    await events.writeEncoded({
+      events: { rows: f.rows, count: f.total },
+      personIds: f.personIds,
+      identity: f.identity.map(toMirror),
+    });
+    if (f.identity.length > 0) await identity.pruneThrough(f.mirroredSeq);
+    spool.deleteThrough(f.lastId);
+    this.flushed += f.fresh;
+    this.duplicates += f.total - f.fresh;
+    this.lastAt = this.now();
+    this.lastLag = this.lastAt - f.firstAcceptedAt;
   }
 }

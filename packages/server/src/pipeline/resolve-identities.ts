@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEvent } from '@opsloop/schema';
-import type { PersonMerge, StoredEvent } from '@opsloop/store/events/event-store';
+import type { PersonMerge } from '@opsloop/store/events/event-store';
 import {
   type GroupState,
   groupKey,
@@ -15,9 +15,15 @@ import {
   mergeStates,
 } from '@opsloop/store/identity/property-state';
 
-export interface Resolved {
+/** What resolution reads of an event (the flusher passes spool heads, not whole events). */
+export type IdentityInput = Pick<
+  CanonicalEvent,
+  'projectId' | 'distinctId' | 'timestamp' | 'identity' | 'personOps' | 'groupIdentify'
+>;
+
+export interface Resolved<E extends IdentityInput = CanonicalEvent> {
   /** In event-time order, each with the person its distinct id had when it was processed. */
-  readonly events: StoredEvent[];
+  readonly events: Array<E & { readonly personId: string }>;
   readonly changes: IdentityChanges;
 }
 
@@ -35,18 +41,18 @@ export interface Resolved {
  * Events keep the person resolved here; merges become overrides, so history is
  * never rewritten.
  */
-export async function resolveIdentities(
-  batch: readonly CanonicalEvent[],
+export async function resolveIdentities<E extends IdentityInput>(
+  batch: readonly E[],
   store: IdentityStore,
   options: { newPersonId?: () => string } = {},
-): Promise<Resolved> {
-  const byProject = new Map<string, CanonicalEvent[]>();
+): Promise<Resolved<E>> {
+  const byProject = new Map<string, E[]>();
   for (const e of batch) {
     const list = byProject.get(e.projectId);
     if (list) list.push(e);
     else byProject.set(e.projectId, [e]);
   }
-  const events: StoredEvent[] = [];
+  const events: Array<E & { readonly personId: string }> = [];
   const changes: { -readonly [K in keyof IdentityChanges]: IdentityChanges[K][number][] } = {
     merges: [],
     distinctIds: [],
@@ -55,7 +61,7 @@ export async function resolveIdentities(
   };
   for (const [projectId, list] of byProject) {
     const r = await resolveProject(projectId, list, store, options.newPersonId ?? randomUUID);
-    events.push(...r.events);
+    for (const e of r.events) events.push(e);
     changes.merges.push(...r.changes.merges);
     changes.distinctIds.push(...r.changes.distinctIds);
     changes.persons.push(...r.changes.persons);
@@ -64,12 +70,12 @@ export async function resolveIdentities(
   return { events, changes };
 }
 
-async function resolveProject(
+async function resolveProject<E extends IdentityInput>(
   projectId: string,
-  unsorted: readonly CanonicalEvent[],
+  unsorted: readonly E[],
   store: IdentityStore,
   newPersonId: () => string,
-): Promise<Resolved> {
+): Promise<Resolved<E>> {
   const list = unsorted
     .map((e, i) => ({ e, i }))
     .sort((a, b) => a.e.timestamp - b.e.timestamp || a.i - b.i)
@@ -136,7 +142,7 @@ async function resolveProject(
     touched.add(intoId);
   };
 
-  const out: StoredEvent[] = [];
+  const out: Array<E & { readonly personId: string }> = [];
   for (const e of list) {
     const d = e.distinctId;
     const op = e.identity;

@@ -63,6 +63,12 @@ export interface EventKey {
   readonly timestamp: number;
 }
 
+/** Events encoded by `encodeEventRows` (`spool/event-rows.ts`); batches join with its row separator. */
+export interface EncodedEvents {
+  readonly rows: string;
+  readonly count: number;
+}
+
 export interface TimeRange {
   /** Inclusive, ms since the epoch. */
   readonly from?: number;
@@ -87,6 +93,8 @@ export interface EventStore {
    * The keys (`projectId uuid`, space-separated) among `keys` that are already
    * stored. A retried event may carry a slightly different timestamp (clock-skew
    * correction), so the search window is widened by a day either side.
+   * Answers in bulk: tens of thousands of keys cost one query. Sees committed
+   * events only, and may run while a write is in progress.
    */
   findStored(keys: readonly EventKey[]): Promise<Set<string>>;
   /**
@@ -95,6 +103,16 @@ export interface EventStore {
    */
   write(batch: {
     readonly events: readonly StoredEvent[];
+    readonly identity: readonly IdentityMirror[];
+  }): Promise<void>;
+  /**
+   * `write` for events still in the spool's text form (the ingestion fast
+   * path): `personIds` has one entry per row, in order, and '' skips a row
+   * (a duplicate). Rejects, writing nothing, if the rows do not match.
+   */
+  writeEncoded(batch: {
+    readonly events: EncodedEvents;
+    readonly personIds: readonly string[];
     readonly identity: readonly IdentityMirror[];
   }): Promise<void>;
   /** The highest identity mirror `seq` applied (0 when none). */

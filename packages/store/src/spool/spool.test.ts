@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { sampleEvent } from '../events/contract/sample-event.js';
+import { decodeEventRows } from './event-rows.js';
 import { Spool } from './spool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsloop-spool-'));
@@ -22,7 +24,7 @@ describe('Spool', () => {
     const read = spool.readBatches({ maxEvents: 1000 });
     assert.equal(read.length, 50);
     assert.deepEqual(
-      read.map((b) => b.events.map((e) => e.event)),
+      read.map((b) => decodeEventRows(b.rows).map((e) => e.event)),
       batches.map((b) => b.map((e) => e.event)),
     );
     // One group: every row carries the same commit time, ids are consecutive.
@@ -45,13 +47,13 @@ describe('Spool', () => {
     const second = Spool.open(path);
     const read = second.readBatches({ maxEvents: 1 });
     assert.deepEqual(
-      read.map((b) => b.events.map((e) => e.event)),
+      read.map((b) => decodeEventRows(b.rows).map((e) => e.event)),
       [['a']],
     );
     second.deleteThrough(read[0]?.id ?? 0);
     assert.deepEqual(
-      second.readBatches({ maxEvents: 10 }).map((b) => b.events.length),
-      [2],
+      second.readBatches({ maxEvents: 10 }).map((b) => [b.count, b.heads.length]),
+      [[2, 2]],
     );
     assert.deepEqual(
       second.droppedCounts('p1').map((d) => [d.reason, d.count]),
@@ -63,9 +65,67 @@ describe('Spool', () => {
   it('reads at least one batch even when it is larger than the limit', async () => {
     const spool = Spool.open(freshPath());
     await spool.enqueue([sampleEvent(), sampleEvent(), sampleEvent()]);
-    assert.equal(spool.readBatches({ maxEvents: 1 })[0]?.events.length, 3);
+    assert.equal(spool.readBatches({ maxEvents: 1 })[0]?.count, 3);
     assert.equal(spool.depth().batches, 1);
     await spool.close();
     await assert.rejects(spool.enqueue([sampleEvent()]));
+  });
+
+  it('gives back exactly the events accepted, with their heads', async () => {
+    const spool = Spool.open(freshPath());
+    const events = [
+      sampleEvent({
+        event: 'a\u001fb\u001ec\u001d',
+        url: '',
+        referrer: 'r "quoted" \\ é 😀',
+        properties: { nested: { x: [1, null, 'y\u001f'] }, empty: '' },
+        personOps: { set: { plan: 'pro' }, unset: ['old'] },
+        identity: { kind: 'identify', otherDistinctId: 'anon-1' },
+        groups: { company: 'acme' },
+        groupIdentify: { groupType: 'company', groupKey: 'acme', set: { size: 3 } },
+      }),
+      sampleEvent({ timestamp: -5, groups: {} }),
+    ];
+    await spool.enqueue(events);
+    const [batch] = spool.readBatches({ maxEvents: 10 });
+    assert.deepEqual(decodeEventRows(batch?.rows ?? ''), events);
+    assert.deepEqual(
+      batch?.heads,
+      events.map((e) => ({
+        projectId: e.projectId,
+        uuid: e.uuid,
+        distinctId: e.distinctId,
+        timestamp: e.timestamp,
+        identity: e.identity,
+        personOps: e.personOps,
+        groupIdentify: e.groupIdentify,
+      })),
+    );
+    await spool.close();
+  });
+
+  it('reads batches spooled in the earlier JSON form', async () => {
+    const path = freshPath();
+    const legacy = new Database(path);
+    legacy.exec(`CREATE TABLE spooled_batches (id INTEGER PRIMARY KEY AUTOINCREMENT,
+      accepted_at INTEGER NOT NULL, event_count INTEGER NOT NULL, payload TEXT NOT NULL)`);
+    const events = [sampleEvent({ event: 'old' }), sampleEvent({ url: null })];
+    legacy
+      .prepare('INSERT INTO spooled_batches (accepted_at, event_count, payload) VALUES (?, ?, ?)')
+      .run(1000, events.length, JSON.stringify(events));
+    legacy.close();
+    const spool = Spool.open(path);
+    await spool.enqueue([sampleEvent({ event: 'new' })]);
+    const read = spool.readBatches({ maxEvents: 10 });
+    assert.deepEqual(
+      read.map((b) => decodeEventRows(b.rows).map((e) => e.event)),
+      [['old', events[1]?.event], ['new']],
+    );
+    assert.deepEqual(decodeEventRows(read[0]?.rows ?? ''), events);
+    assert.deepEqual(
+      read[0]?.heads.map((h) => h.uuid),
+      events.map((e) => e.uuid),
+    );
+    await spool.close();
   });
 });

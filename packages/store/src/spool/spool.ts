@@ -1,12 +1,17 @@
 import type { CanonicalEvent } from '@opsloop/schema';
 import Database from 'better-sqlite3';
+import { decodeHeads, type EventHead, encodeEventRows, encodeHeads } from './event-rows.js';
 
 /** One accepted request's events, as spooled. Ids grow in acceptance order. */
 export interface SpooledBatch {
   readonly id: number;
   /** When the batch was made durable (ms since the epoch). */
   readonly acceptedAt: number;
-  readonly events: CanonicalEvent[];
+  readonly count: number;
+  /** The events in the text form the event store loads (`encodeEventRows`). */
+  readonly rows: string;
+  /** What dedup and identity resolution read, one per event, in row order. */
+  readonly heads: EventHead[];
 }
 
 /** Events dropped at the edge (bots, …), per project, UTC day and reason. */
@@ -27,6 +32,7 @@ export interface SpoolDepth {
 
 interface Waiter {
   readonly payload: string;
+  readonly head: string;
   readonly count: number;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
@@ -48,7 +54,7 @@ export class Spool {
   private scheduled = false;
   private closed = false;
   private sealed = false;
-  private readonly insertBatch: Database.Statement<[number, number, string]>;
+  private readonly insertBatch: Database.Statement<[number, number, string, string]>;
   private readonly addDropped: Database.Statement<[string, string, string, number]>;
   private readonly commitAll: (waiters: Waiter[], dropped: Map<string, number>) => void;
 
@@ -57,7 +63,7 @@ export class Spool {
     private readonly now: () => number,
   ) {
     this.insertBatch = db.prepare(
-      'INSERT INTO spooled_batches (accepted_at, event_count, payload) VALUES (?, ?, ?)',
+      'INSERT INTO spooled_batches (accepted_at, event_count, payload, head) VALUES (?, ?, ?, ?)',
     );
     this.addDropped = db.prepare(
       `INSERT INTO dropped_events (project_id, day, reason, count) VALUES (?, ?, ?, ?)
@@ -65,7 +71,7 @@ export class Spool {
     );
     this.commitAll = db.transaction((waiters: Waiter[], dropped: Map<string, number>) => {
       const at = this.now();
-      for (const w of waiters) this.insertBatch.run(at, w.count, w.payload);
+      for (const w of waiters) this.insertBatch.run(at, w.count, w.payload, w.head);
       for (const [key, count] of dropped) {
         const [projectId = '', day = '', reason = ''] = JSON.parse(key) as string[];
         this.addDropped.run(projectId, day, reason, count);
@@ -83,7 +89,8 @@ export class Spool {
         id          INTEGER PRIMARY KEY AUTOINCREMENT,
         accepted_at INTEGER NOT NULL,
         event_count INTEGER NOT NULL,
-        payload     TEXT    NOT NULL
+        payload     TEXT    NOT NULL,
+        head        TEXT
       );
       CREATE TABLE IF NOT EXISTS dropped_events (
         project_id TEXT    NOT NULL,
@@ -93,6 +100,13 @@ export class Spool {
         PRIMARY KEY (project_id, day, reason)
       );
     `);
+    // Spools written before rows were encoded hold a JSON array of events and no head.
+    const columns = db.prepare('PRAGMA table_info(spooled_batches)').all() as Array<{
+      name: string;
+    }>;
+    if (!columns.some((c) => c.name === 'head')) {
+      db.exec('ALTER TABLE spooled_batches ADD COLUMN head TEXT');
+    }
     return new Spool(db, options.now ?? Date.now);
   }
 
@@ -100,9 +114,11 @@ export class Spool {
   enqueue(events: readonly CanonicalEvent[]): Promise<void> {
     if (this.sealed) return Promise.reject(new Error('the spool is closed'));
     if (events.length === 0) return Promise.resolve();
-    const payload = JSON.stringify(events);
+    // Encoded here, off the flush path: the flush hands `payload` to DuckDB as is.
+    const payload = encodeEventRows(events);
+    const head = encodeHeads(events);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ payload, count: events.length, resolve, reject });
+      this.pending.push({ payload, head, count: events.length, resolve, reject });
       this.schedule();
     });
   }
@@ -116,25 +132,44 @@ export class Spool {
     this.schedule();
   }
 
-  /** The oldest batches, in acceptance order, up to about `maxEvents` events (at least one batch). */
-  readBatches(options: { maxEvents: number }): SpooledBatch[] {
+  /**
+   * The oldest batches, in acceptance order, up to about `maxEvents` events (at
+   * least one batch); after `afterId` when given (batches taken but not yet deleted).
+   */
+  readBatches(options: { maxEvents: number; afterId?: number }): SpooledBatch[] {
     const rows = this.db
-      .prepare('SELECT id, accepted_at, event_count, payload FROM spooled_batches ORDER BY id')
-      .iterate() as IterableIterator<{
+      .prepare(
+        'SELECT id, accepted_at, event_count, payload, head FROM spooled_batches WHERE id > ? ORDER BY id',
+      )
+      .iterate(options.afterId ?? 0) as IterableIterator<{
       id: number;
       accepted_at: number;
       event_count: number;
       payload: string;
+      head: string | null;
     }>;
     const out: SpooledBatch[] = [];
     let total = 0;
     for (const row of rows) {
       if (out.length > 0 && total + row.event_count > options.maxEvents) break;
-      out.push({
-        id: row.id,
-        acceptedAt: row.accepted_at,
-        events: JSON.parse(row.payload) as CanonicalEvent[],
-      });
+      if (row.head === null) {
+        const events = JSON.parse(row.payload) as CanonicalEvent[];
+        out.push({
+          id: row.id,
+          acceptedAt: row.accepted_at,
+          count: events.length,
+          rows: encodeEventRows(events),
+          heads: decodeHeads(encodeHeads(events)),
+        });
+      } else {
+        out.push({
+          id: row.id,
+          acceptedAt: row.accepted_at,
+          count: row.event_count,
+          rows: row.payload,
+          heads: decodeHeads(row.head),
+        });
+      }
       total += row.event_count;
     }
     return out;

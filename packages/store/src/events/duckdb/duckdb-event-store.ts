@@ -1,6 +1,8 @@
-import { type DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { CompiledQuery } from '@opsloop/engine';
+import { encodeEventRows, FIELD_SEPARATOR } from '../../spool/event-rows.js';
 import {
+  type EncodedEvents,
   type EventKey,
   type EventStore,
   eventKey,
@@ -8,9 +10,10 @@ import {
   type StoredEvent,
   type TimeRange,
 } from '../event-store.js';
-import { appendEvents, EXPORT_COLUMNS, rowToEvent } from './append-events.js';
 import { applyMirror } from './apply-mirror.js';
 import { EVENTS_DDL } from './ddl.js';
+import { EXPORT_COLUMNS, rowToEvent } from './export-rows.js';
+import { loadRows } from './load-rows.js';
 import { flattenMirrors } from './mirror.js';
 import { Serial } from './serial.js';
 import { instant, toDuckDBParameter, toJsonSafe } from './values.js';
@@ -36,11 +39,14 @@ export class DuckDBEventStore implements EventStore {
   readonly dialect = 'duckdb' as const;
   private readonly writes = new Serial();
   private readonly reads = new Serial();
+  private readonly probes = new Serial();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
+    // Its own connection, so the next flush's dedup runs while this one is written.
+    private readonly prober: DuckDBConnection,
   ) {}
 
   static async open(path: string): Promise<DuckDBEventStore> {
@@ -58,10 +64,11 @@ export class DuckDBEventStore implements EventStore {
     }
     const writer = await instance.connect();
     const reader = await instance.connect();
+    const prober = await instance.connect();
     // Per connection: the default follows the process TZ, which would shift local-day bucketing.
-    for (const c of [writer, reader]) await c.run("SET TimeZone = 'UTC'");
+    for (const c of [writer, reader, prober]) await c.run("SET TimeZone = 'UTC'");
     for (const ddl of EVENTS_DDL) await writer.run(ddl);
-    return new DuckDBEventStore(instance, writer, reader);
+    return new DuckDBEventStore(instance, writer, reader, prober);
   }
 
   execute<Row extends Record<string, unknown>>(query: CompiledQuery): Promise<Row[]> {
@@ -78,20 +85,27 @@ export class DuckDBEventStore implements EventStore {
     if (keys.length === 0) return new Set();
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
+    const projects: string[] = [];
+    const uuids: string[] = [];
     for (const key of keys) {
       if (key.timestamp < min) min = key.timestamp;
       if (key.timestamp > max) max = key.timestamp;
+      projects.push(key.projectId);
+      uuids.push(key.uuid);
     }
-    return this.writes.run(async () => {
-      // The time bounds let DuckDB skip row groups by their zone maps.
-      const reader = await this.writer.runAndReadAll(
-        `SELECT e.project_id AS p, e.uuid::VARCHAR AS u
-         FROM (SELECT unnest($1::VARCHAR[]) AS p, unnest($2::VARCHAR[])::UUID AS u) k
-         JOIN events e ON e.project_id = k.p AND e.uuid = k.u
-         WHERE e.timestamp >= $3 AND e.timestamp <= $4`,
+    return this.probes.run(async () => {
+      // Keys go in as two strings split inside DuckDB (a list parameter costs a
+      // call per element); the semi join answers only the keys already stored,
+      // and the time bounds let DuckDB skip row groups by their zone maps.
+      const reader = await this.prober.runAndReadAll(
+        `SELECT k.p AS p, k.u::VARCHAR AS u
+         FROM (SELECT unnest(from_json($1::VARCHAR, '["VARCHAR"]')) AS p,
+                      unnest(string_split($2::VARCHAR, chr(31)))::UUID AS u) k
+         SEMI JOIN (SELECT project_id, uuid FROM events WHERE timestamp >= $3 AND timestamp <= $4) e
+           ON e.project_id = k.p AND e.uuid = k.u`,
         [
-          listValue(keys.map((x) => x.projectId)),
-          listValue(keys.map((x) => x.uuid)),
+          JSON.stringify(projects),
+          uuids.join(FIELD_SEPARATOR),
           instant(min - RETRY_WINDOW_MS),
           instant(max + RETRY_WINDOW_MS),
         ],
@@ -104,13 +118,37 @@ export class DuckDBEventStore implements EventStore {
     readonly events: readonly StoredEvent[];
     readonly identity: readonly IdentityMirror[];
   }): Promise<void> {
+    return this.writeEncoded({
+      events: { rows: encodeEventRows(batch.events), count: batch.events.length },
+      personIds: batch.events.map((e) => e.personId),
+      identity: batch.identity,
+    });
+  }
+
+  writeEncoded(batch: {
+    readonly events: EncodedEvents;
+    readonly personIds: readonly string[];
+    readonly identity: readonly IdentityMirror[];
+  }): Promise<void> {
+    if (batch.personIds.length !== batch.events.count) {
+      return Promise.reject(
+        new Error(`${batch.events.count} event rows but ${batch.personIds.length} person ids`),
+      );
+    }
+    let expected = 0;
+    for (const p of batch.personIds) if (p !== '') expected++;
     return this.writes.run(async () => {
       const applied = await this.readWatermark();
       const mirrors = batch.identity.filter((m) => m.seq > applied);
-      if (batch.events.length === 0 && mirrors.length === 0) return;
+      if (expected === 0 && mirrors.length === 0) return;
       await this.writer.run('BEGIN TRANSACTION');
       try {
-        await appendEvents(this.writer, batch.events);
+        const inserted = await loadRows(this.writer, batch.events.rows, batch.personIds);
+        if (inserted !== expected) {
+          throw new Error(
+            `inserted ${inserted} events, expected ${expected}: malformed event rows`,
+          );
+        }
         if (mirrors.length > 0) {
           const flat = flattenMirrors(mirrors);
           await applyMirror(this.writer, flat);
@@ -188,6 +226,7 @@ export class DuckDBEventStore implements EventStore {
       this.writer.closeSync();
     });
     await this.reads.run(async () => this.reader.closeSync());
+    await this.probes.run(async () => this.prober.closeSync());
     this.instance.closeSync();
   }
 
