@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { encodeEventRows } from '../../spool/event-rows.js';
+import { trickyEvent } from '../../spool/event-rows.test.js';
 import { runEventStoreContract } from '../contract/event-store-contract.js';
+import { sampleEvent } from '../contract/sample-event.js';
+import type { StoredEvent } from '../event-store.js';
 import { DuckDBEventStore, EventStoreLockedError } from './duckdb-event-store.js';
 
 const dirs: string[] = [];
@@ -52,5 +58,65 @@ describe('DuckDBEventStore lock', () => {
     t.after(() => holder.kill('SIGKILL'));
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
     await assert.rejects(DuckDBEventStore.open(path), EventStoreLockedError);
+  });
+});
+
+describe('DuckDBEventStore encoded rows', () => {
+  it('stores rows exactly as encoded and skips rows without a person', async () => {
+    const store = await DuckDBEventStore.open(join(freshDir(), 'events.duckdb'));
+    try {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(trickyEvent, { minLength: 1, maxLength: 6 }), async (events) => {
+          const projectId = `enc${++n}`;
+          const all = events.map((e) => ({ ...e, projectId }));
+          const personIds = all.map((_, i) => (i % 3 === 1 ? '' : randomUUID()));
+          await store.writeEncoded({
+            events: { rows: encodeEventRows(all), count: all.length },
+            personIds,
+            identity: [],
+          });
+          const kept = all
+            .map((e, i) => ({ ...e, personId: personIds[i] ?? '' }))
+            .filter((e) => e.personId !== '')
+            .sort((a, b) => a.timestamp - b.timestamp || (a.uuid < b.uuid ? -1 : 1));
+          const out: StoredEvent[] = [];
+          for await (const e of store.exportEvents(projectId)) out.push(e);
+          assert.deepEqual(out, kept);
+        }),
+        { numRuns: 25 },
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses, writing nothing, when rows and person ids do not match', async () => {
+    const store = await DuckDBEventStore.open(join(freshDir(), 'events.duckdb'));
+    try {
+      const events = [sampleEvent({ projectId: 'm1' }), sampleEvent({ projectId: 'm1' })];
+      await assert.rejects(
+        store.writeEncoded({
+          events: { rows: encodeEventRows(events), count: 2 },
+          personIds: [randomUUID()],
+          identity: [],
+        }),
+        /2 event rows but 1 person ids/,
+      );
+      // A count that lies about the rows, either way: refused, not silently dropped.
+      for (const count of [1, 3]) {
+        await assert.rejects(
+          store.writeEncoded({
+            events: { rows: encodeEventRows(events), count },
+            personIds: Array.from({ length: count }, () => randomUUID()),
+            identity: [],
+          }),
+          /NOT NULL constraint failed/,
+        );
+      }
+      assert.equal(await store.countEvents('m1'), 0);
+    } finally {
+      await store.close();
+    }
   });
 });

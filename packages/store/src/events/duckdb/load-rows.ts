@@ -11,7 +11,9 @@ const instant = (i: number): string => `make_timestamptz(r[${i}]::BIGINT * 1000)
 /**
  * Splits the rows and their person ids inside DuckDB and inserts them in one
  * statement, in the column order of `EVENTS_DDL`. Rows whose person id is ''
- * (duplicates) are skipped. Two unnests in one SELECT pair up by position.
+ * (duplicates) are skipped. Two unnests in one SELECT pair up by position and
+ * pad the shorter with NULLs, which then fail the NOT NULL columns: rows and
+ * person ids that do not match are refused, never silently dropped.
  */
 const INSERT_ROWS = `INSERT INTO events SELECT
   ${text(1)}, r[2]::UUID, ${text(3)}, ${text(4)}, pid::UUID, ${instant(5)}, ${instant(6)},
@@ -20,7 +22,7 @@ const INSERT_ROWS = `INSERT INTO events SELECT
 FROM (
   SELECT string_split(unnest(string_split($1::VARCHAR, chr(30))), chr(31)) AS r,
          unnest(string_split($2::VARCHAR, chr(31))) AS pid
-) WHERE pid <> ''`;
+) WHERE pid IS DISTINCT FROM ''`;
 
 /**
  * Appends encoded event rows (many spooled batches joined by RS) with one

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
+import { DuckDBEventStore } from '@opsloop/store/events/duckdb/duckdb-event-store';
+import type { EventStore } from '@opsloop/store/events/event-store';
+import { SqliteIdentityStore } from '@opsloop/store/identity/sqlite-identity-store';
+import { Spool } from '@opsloop/store/spool/spool';
+import pino from 'pino';
+import { Flusher } from './flusher.js';
+
+const log = pino({ level: 'silent' });
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function open() {
+  const dir = mkdtempSync(join(tmpdir(), 'opsloop-flusher-'));
+  dirs.push(dir);
+  const events = await DuckDBEventStore.open(join(dir, 'events.duckdb'));
+  const identity = SqliteIdentityStore.open(join(dir, 'identity.sqlite'));
+  const spool = Spool.open(join(dir, 'spool.sqlite'));
+  const close = async () => {
+    await spool.close();
+    await identity.close();
+    await events.close();
+  };
+  return { events, identity, spool, close };
+}
+
+const COUNTS = `SELECT uuid::VARCHAR AS uuid, count(*) AS n FROM events GROUP BY uuid ORDER BY uuid`;
+
+describe('Flusher pipelining', () => {
+  it('stores each event once when a retry lands in the flush prepared during a write', async () => {
+    const s = await open();
+    try {
+      const e = Array.from({ length: 6 }, (_, i) => sampleEvent({ distinctId: `u${i % 2}` }));
+      const [a, b, c, d, f, g] = e as [
+        (typeof e)[0],
+        (typeof e)[0],
+        (typeof e)[0],
+        (typeof e)[0],
+        (typeof e)[0],
+        (typeof e)[0],
+      ];
+      // Two events per flush: each retry falls in the flush after its original,
+      // which is prepared while the original is still being written.
+      for (const batch of [[a, b], [a, c], [b, d], [c, f], [g, d], [g]])
+        await s.spool.enqueue(batch);
+      const flusher = new Flusher({ ...s, log, maxEvents: 2 });
+      await flusher.drain();
+      const rows = await s.events.execute<{ uuid: string; n: number }>({
+        sql: COUNTS,
+        parameters: [],
+      });
+      assert.deepEqual(
+        rows,
+        e.map((x) => ({ uuid: x.uuid, n: 1 })).sort((x, y) => (x.uuid < y.uuid ? -1 : 1)),
+      );
+      assert.equal(flusher.stats().flushedEvents, 6);
+      assert.equal(flusher.stats().duplicatesSkipped, 5);
+      assert.equal(flusher.stats().spooledEvents, 0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('stops the chain at a failed write and loses nothing on the retry', async () => {
+    const s = await open();
+    try {
+      let writes = 0;
+      const failing: EventStore = Object.create(s.events, {
+        writeEncoded: {
+          value: (batch: Parameters<EventStore['writeEncoded']>[0]) =>
+            ++writes === 2 ? Promise.reject(new Error('disk full')) : s.events.writeEncoded(batch),
+        },
+      });
+      const events = Array.from({ length: 8 }, (_, i) => sampleEvent({ distinctId: `u${i % 3}` }));
+      for (let i = 0; i < events.length; i += 2) await s.spool.enqueue(events.slice(i, i + 2));
+      const flusher = new Flusher({ ...s, events: failing, log, maxEvents: 2 });
+      await assert.rejects(flusher.drain(), /disk full/);
+      // The first flush is stored; the second failed, the third was prepared but never written.
+      assert.equal(await s.events.countEvents('p1'), 2);
+      assert.equal(s.spool.depth().events, 6);
+      await flusher.drain();
+      const rows = await s.events.execute<{ uuid: string; n: number }>({
+        sql: COUNTS,
+        parameters: [],
+      });
+      assert.equal(rows.length, 8);
+      assert.ok(rows.every((r) => r.n === 1));
+      assert.equal(s.spool.depth().events, 0);
+      const persons = await s.events.execute<{ n: number }>({
+        sql: 'SELECT count(DISTINCT person_id) AS n FROM person_distinct_ids',
+        parameters: [],
+      });
+      assert.deepEqual(persons, [{ n: 3 }]);
+    } finally {
+      await s.close();
+    }
+  });
+});
