@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSqliteMetaStore } from '@opsloop/store';
+import { openPostgresMetaStore, openSqliteMetaStore } from '@opsloop/store';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app-context.js';
 import { type Config, ConfigError } from '../config/config.js';
@@ -69,12 +69,19 @@ export async function openContext(
   };
 }
 
-/** The metadata store the config names: embedded SQLite unless a database URL is set. */
+/**
+ * The metadata store the config names: embedded SQLite unless a database URL
+ * is set, then the PostgreSQL database every API node shares.
+ */
 async function openMetaStore(config: Config, now: () => number) {
   if (config.databaseUrl) {
-    throw new ConfigError(
-      'OPSLOOP_DATABASE_URL is set, but the PostgreSQL metadata store is not available yet.',
-    );
+    try {
+      return await openPostgresMetaStore({ url: config.databaseUrl, now });
+    } catch (err) {
+      throw new ConfigError(
+        `OPSLOOP_DATABASE_URL: cannot open the PostgreSQL metadata store (${err instanceof Error ? err.message : String(err)}).`,
+      );
+    }
   }
   return openSqliteMetaStore({ file: join(config.dataDir, 'meta.sqlite'), now });
 }
