@@ -4,6 +4,7 @@ import { auditRoutes } from './audit/routes.js';
 import { createAccessGate } from './auth/access-gate.js';
 import { authRoutes } from './auth/routes.js';
 import { defaultConsoleDist, registerConsole } from './console/serve-console.js';
+import { dashboardRoutes } from './dashboards/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { installErrorFunnel } from './http/error-funnel.js';
@@ -11,8 +12,10 @@ import { registerRoutes } from './http/register.js';
 import { defineRoute, type RouteDef } from './http/route.js';
 import { registerCaptureRoutes } from './ingest/capture-routes.js';
 import { captureOpenApiPaths } from './ingest/openapi.js';
+import { insightRoutes } from './insights/routes.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { keyRoutes } from './keys/routes.js';
+import { liveEventRoutes } from './live-events/routes.js';
 import { memberRoutes } from './members/routes.js';
 import { buildOpenApiDocument } from './openapi/build-document.js';
 import { orgRoutes } from './orgs/routes.js';
@@ -36,6 +39,9 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
     ...projectRoutes(ctx),
     ...keyRoutes(ctx),
     ...queryRoutes(ctx),
+    ...insightRoutes(ctx),
+    ...dashboardRoutes(ctx),
+    ...liveEventRoutes(ctx),
   ];
 }
 

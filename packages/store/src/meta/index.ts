@@ -1,4 +1,5 @@
 export { DEFAULT_GROUPS } from './default-groups.js';
+export * from './insights-types.js';
 export * from './meta-store.js';
 export {
   openPostgresMetaStore,

@@ -1,3 +1,4 @@
+import type { DashboardsRepo, InsightsRepo } from './insights-types.js';
 import type {
   ApiKey,
   AuditEntry,
@@ -39,6 +40,9 @@ export interface MetaStore {
   readonly apiKeys: ApiKeysRepo;
   readonly invitations: InvitationsRepo;
   readonly audit: AuditRepo;
+  /** Saved insights and the dashboards that show them. */
+  readonly insights: InsightsRepo;
+  readonly dashboards: DashboardsRepo;
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,3 +1,5 @@
+import { INSIGHTS_DASHBOARDS_SQL } from './insights-types.js';
+
 /**
  * Versioned schema changes, one list for every metadata store, applied in
  * order at open and recorded in `schema_migrations`. Never edit a released
@@ -213,5 +215,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX audit_log_org_at ON audit_log(org_id, at, id);
     `,
+  },
+  {
+    version: 3,
+    name: 'saved insights and dashboards',
+    // Portable as written (see insights-types.ts): BIGINT, TEXT JSON, no dialect extras.
+    sql: INSIGHTS_DASHBOARDS_SQL,
   },
 ];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_GROUPS } from '../default-groups.js';
 import { DuplicateError, type MetaStore } from '../meta-store.js';
+import { insightsDashboardsCases } from './insights-dashboards-contract.js';
 
 /** A clock the suite moves by hand. */
 export interface ContractClock {
@@ -31,6 +32,7 @@ export function runMetaStoreContract(
     afterEach(async () => {
       await store.close();
     });
+    insightsDashboardsCases(() => ({ store, clock }));
 
     const user = (email: string, name = email.split('@')[0] ?? email) =>
       store.users.create({ email, name, passwordHash: `hash-of-${email}` });

@@ -1,5 +1,6 @@
 import type { MetaStore } from '../meta-store.js';
 import { WriteKeyCache } from '../write-key-cache.js';
+import { postgresDashboards, postgresInsights } from './insights-dashboards.js';
 import { postgresAudit, postgresInvitations } from './invitations-audit.js';
 import { migratePostgres } from './migrate.js';
 import { postgresGroups, postgresMembers, postgresOrgs } from './orgs.js';
@@ -57,6 +58,8 @@ export async function openPostgresMetaStore(options: PostgresMetaStoreOptions): 
     apiKeys: postgresApiKeys(pool, now),
     invitations: postgresInvitations(pool, now),
     audit: postgresAudit(pool, now),
+    insights: postgresInsights(pool, now),
+    dashboards: postgresDashboards(pool, now),
     async ping() {
       try {
         return (await row<{ one: number }>(pool, 'SELECT 1 AS one'))?.one === 1;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MetaStore } from '../meta-store.js';
 import { WriteKeyCache } from '../write-key-cache.js';
+import { sqliteDashboards, sqliteInsights } from './insights-dashboards.js';
 import { sqliteAudit, sqliteInvitations } from './invitations-audit.js';
 import { migrate } from './migrate.js';
 import { sqliteGroups, sqliteMembers, sqliteOrgs } from './orgs.js';
@@ -49,6 +50,8 @@ export async function openSqliteMetaStore(options: SqliteMetaStoreOptions): Prom
     apiKeys: sqliteApiKeys(db, now),
     invitations: sqliteInvitations(db, now),
     audit: sqliteAudit(db, now),
+    insights: sqliteInsights(db, now),
+    dashboards: sqliteDashboards(db, now),
     async ping() {
       return (db.prepare('SELECT 1 AS one').get() as { one: number }).one === 1;
     },
