@@ -68,7 +68,7 @@ describe('compileQuery (DuckDB golden SQL)', () => {
           }),
           ctx,
         ),
-      (e: unknown) => e instanceof QueryPlanError && e.path === 'filters.segment',
+      (e: unknown) => e instanceof QueryPlanError && e.path === 'series.0.filters.segment',
     );
     assert.throws(
       () =>

@@ -1,8 +1,10 @@
 import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
 import { type PlanContext, QueryPlanError } from './plan/context.js';
 import { planFunnel } from './plan/funnel.js';
+import { planPersons } from './plan/persons.js';
 import type { Plan, Row } from './plan/plan.js';
 import { planRetention } from './plan/retention.js';
+import { resolveSegments } from './plan/segments.js';
 import { planStickiness } from './plan/stickiness.js';
 import { planTrends } from './plan/trends.js';
 import type { CompiledQuery } from './sql/compiled-query.js';
@@ -34,7 +36,7 @@ export function compileQuery(
 ): CompiledAnalyticsQuery {
   if (!isValidTimezone(options.timezone))
     throw new QueryPlanError('timezone', `unknown time zone "${options.timezone}"`);
-  const plan = planOf(query, options);
+  const plan = planOf(resolveSegments(query, options.segments), options);
   const compiler = new DuckDbCompiler();
   return { compiled: compiler.compile(plan.root), shape: plan.shape };
 }
@@ -49,9 +51,10 @@ function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> 
       return planRetention(query, ctx);
     case 'stickiness':
       return planStickiness(query, ctx);
+    case 'persons':
+      return planPersons(query, ctx);
     case 'lifecycle':
     case 'paths':
-    case 'persons':
       throw new QueryPlanError('kind', `"${query.kind}" queries are not available yet`);
     default: {
       const never: never = query;

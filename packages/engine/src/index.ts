@@ -1,6 +1,7 @@
 export { type CompiledAnalyticsQuery, type CompileOptions, compileQuery } from './compile-query.js';
-export { type PlanContext, QueryPlanError } from './plan/context.js';
+export { type PlanContext, QueryPlanError, type ResolvedSegment } from './plan/context.js';
 export type { Row } from './plan/plan.js';
+export { resolveSegments, segmentIdsOf } from './plan/segments.js';
 export * from './sql/ast/nodes.js';
 export { ident, join, sql, text } from './sql/ast/sql-tag.js';
 export type { CompiledQuery, QueryParameter } from './sql/compiled-query.js';

@@ -1,3 +1,13 @@
+import type { Filter } from '@opsloop/schema';
+
+/**
+ * A segment as the planner needs it: a dynamic segment's saved Filter, or a
+ * static segment's member person ids (current, merged ids).
+ */
+export type ResolvedSegment =
+  | { readonly kind: 'dynamic'; readonly filter: Filter }
+  | { readonly kind: 'static'; readonly personIds: readonly string[] };
+
 /** What every planner needs besides the query itself. */
 export interface PlanContext {
   readonly projectId: string;
@@ -5,6 +15,11 @@ export interface PlanContext {
   readonly timezone: string;
   /** Epoch ms of "now"; behavioural conditions count back from `asOf` or this. */
   readonly now: number;
+  /**
+   * Segments a query's `{segment: id}` conditions may name, loaded by the
+   * caller (see `segmentIdsOf`). A segment missing here is a 400 naming it.
+   */
+  readonly segments?: ReadonlyMap<string, ResolvedSegment> | undefined;
 }
 
 /** A query the planner cannot answer (yet); the route turns it into a 400 naming `path`. */

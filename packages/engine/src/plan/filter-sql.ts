@@ -43,7 +43,8 @@ export function filterSql(f: Filter | undefined, env: FilterEnv, path = 'filters
     )})`;
   }
   if ('not' in f) return sql`(NOT coalesce(${filterSql(f.not, env, `${path}.not`)}, false))`;
-  if ('segment' in f) throw new QueryPlanError(`${path}.segment`, 'segments are not available yet');
+  if ('segment' in f) throw new QueryPlanError(`${path}.segment`, `unknown segment "${f.segment}"`);
+  if ('members' in f) return membersSql(f.members.personIds, env.person);
   if ('performed' in f) {
     const t = f.times ?? { op: 'gte' as const, value: 1 };
     const admitsZero = compare(0, t.op, t.value);
@@ -59,6 +60,12 @@ export function filterSql(f: Filter | undefined, env: FilterEnv, path = 'filters
     return sql`(${env.person} NOT IN (${inner}))`;
   }
   return propertySql(f, env.scope);
+}
+
+/** Membership in a static segment's ids; a semi-join keeps large lists cheap. */
+export function membersSql(personIds: readonly string[], person: SqlNode): SqlNode {
+  if (personIds.length === 0) return text('false');
+  return sql`(${person} IN (SELECT unnest(${personIds}::VARCHAR[])::UUID))`;
 }
 
 const OPS = { eq: '=', gte: '>=', lte: '<=', gt: '>', lt: '<' } as const;

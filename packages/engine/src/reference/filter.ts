@@ -40,6 +40,7 @@ export function matches(data: RefData, e: RefEvent, f: Filter | undefined, asOf:
   if ('not' in f) return !matches(data, e, f.not, asOf);
   if ('segment' in f) throw new Error('segments are not available');
   const person = personOf(data, e);
+  if ('members' in f) return f.members.personIds.includes(person);
   const count = (event: string, days: number, where: Filter | undefined) =>
     data.events.filter(
       (x) =>

@@ -20,6 +20,8 @@ export interface RefData {
   readonly events: readonly RefEvent[];
   readonly persons?: readonly RefPerson[];
   readonly overrides?: readonly { readonly oldPersonId: string; readonly personId: string }[];
+  /** Rows of `person_distinct_ids` (distinct id → person), besides those seen on events. */
+  readonly distinctIds?: readonly { readonly distinctId: string; readonly personId: string }[];
 }
 export interface RefContext {
   readonly timezone: string;

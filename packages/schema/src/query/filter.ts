@@ -80,6 +80,14 @@ export interface NotPerformedCondition {
 export interface SegmentCondition {
   segment: string;
 }
+/**
+ * Membership of a static segment, as the engine's segment resolution writes
+ * it in place of `{segment}`. Never accepted from the wire (the zod schema has
+ * no such variant): the person ids come from the server, not from a request.
+ */
+export interface SegmentMembersCondition {
+  members: { readonly segmentId: string; readonly personIds: readonly string[] };
+}
 export type Filter =
   | { and: Filter[] }
   | { or: Filter[] }
@@ -87,7 +95,8 @@ export type Filter =
   | PropertyCondition
   | PerformedCondition
   | NotPerformedCondition
-  | SegmentCondition;
+  | SegmentCondition
+  | SegmentMembersCondition;
 
 const Within = z.object({ days: z.number().int().min(1).max(3650) });
 

@@ -104,23 +104,62 @@ export const StickinessQuery = z.object({
 });
 export type StickinessQuery = z.infer<typeof StickinessQuery>;
 
-export const PathsQuery = z.object({
-  kind: z.literal('paths'),
-  ...queryBase,
-  event: z.string().min(1).max(200),
-  direction: z.enum(['after', 'before']).default('after'),
-  depth: z.number().int().min(1).max(10).default(3),
-  limit: z.number().int().min(1).max(100).default(20),
-});
+/**
+ * Paths: per person, from their first `start` event in the range (or back from
+ * their last `end` event), the next (previous) `steps` events within `window`
+ * of it, as sankey nodes and links.
+ */
+export const PathsQuery = z
+  .object({
+    kind: z.literal('paths'),
+    ...queryBase,
+    start: EventStep.optional(),
+    end: EventStep.optional(),
+    /** Implied by `start` (after) or `end` (before); when given it must agree. */
+    direction: z.enum(['after', 'before']).optional(),
+    steps: z.number().int().min(1).max(10).default(3),
+    window: FunnelWindow.default({ value: 1, unit: 'day' }),
+    /** Merge consecutive events of the same name into one step. */
+    collapseRepeats: z.boolean().default(true),
+    /** At most this many links (the most travelled) are returned. */
+    limit: z.number().int().min(1).max(500).default(50),
+  })
+  .superRefine((q, ctx) => {
+    if ((q.start === undefined) === (q.end === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['start'],
+        message: 'give exactly one of "start" and "end"',
+      });
+    const implied = q.start ? 'after' : 'before';
+    if (q.direction !== undefined && q.direction !== implied)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['direction'],
+        message: `"${q.start ? 'start' : 'end'}" reads paths ${implied} the event`,
+      });
+  });
 export type PathsQuery = z.infer<typeof PathsQuery>;
 
+/** `lastSeen`, `firstSeen`, or `property:<person property>`. */
+export const PersonsOrderBy = z.union([
+  z.enum(['lastSeen', 'firstSeen']),
+  z.string().regex(/^property:.{1,200}$/, 'expected lastSeen, firstSeen or property:<name>'),
+]);
+export type PersonsOrderBy = z.infer<typeof PersonsOrderBy>;
+
+/**
+ * Persons (merged identities) matching `where`. Behavioural conditions count
+ * back from `asOf` (default now). Pages are stable: ties are ordered by id.
+ */
 export const PersonsQuery = z.object({
   kind: z.literal('persons'),
   where: Filter.optional(),
   asOf: z.string().datetime({ offset: true }).optional(),
   limit: z.number().int().min(1).max(1000).default(100),
-  offset: z.number().int().min(0).default(0),
-  orderBy: z.enum(['lastSeen', 'firstSeen']).default('lastSeen'),
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  orderBy: PersonsOrderBy.default('lastSeen'),
+  direction: z.enum(['asc', 'desc']).default('desc'),
 });
 export type PersonsQuery = z.infer<typeof PersonsQuery>;
 

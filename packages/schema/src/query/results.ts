@@ -51,10 +51,53 @@ export const StickinessResult = z.object({
 });
 export type StickinessResult = z.infer<typeof StickinessResult>;
 
+export const LifecycleResult = z.object({
+  /** Per interval: persons new, returning, resurrecting; `dormant` is negative. */
+  intervals: z.array(
+    z.object({
+      date: z.string(),
+      new: z.number(),
+      returning: z.number(),
+      resurrecting: z.number(),
+      dormant: z.number(),
+    }),
+  ),
+});
+export type LifecycleResult = z.infer<typeof LifecycleResult>;
+
+export const PathsResult = z.object({
+  /** `step` 0 is the start (or end) event; `step` i is i events after (before) it. */
+  nodes: z.array(
+    z.object({ id: z.string(), step: z.number(), event: z.string(), count: z.number() }),
+  ),
+  links: z.array(z.object({ source: z.string(), target: z.string(), count: z.number() })),
+});
+export type PathsResult = z.infer<typeof PathsResult>;
+
+export const PersonRow = z.object({
+  id: z.string(),
+  distinctIds: z.array(z.string()),
+  properties: z.record(z.string(), z.unknown()),
+  /** ISO instants of the person's first and last event (null without events). */
+  firstSeen: z.string().nullable(),
+  lastSeen: z.string().nullable(),
+});
+export type PersonRow = z.infer<typeof PersonRow>;
+
+export const PersonsResult = z.object({
+  /** Every matching person, not just this page. */
+  count: z.number(),
+  persons: z.array(PersonRow),
+});
+export type PersonsResult = z.infer<typeof PersonsResult>;
+
 export const AnalyticsResult = z.union([
   TrendsResult,
   FunnelResult,
   RetentionResult,
   StickinessResult,
+  LifecycleResult,
+  PathsResult,
+  PersonsResult,
 ]);
 export type AnalyticsResult = z.infer<typeof AnalyticsResult>;

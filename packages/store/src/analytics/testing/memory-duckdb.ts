@@ -27,6 +27,8 @@ export interface TestData {
   readonly persons?: readonly TestPerson[];
   /** old person → current person, flat. */
   readonly overrides?: readonly { readonly oldPersonId: string; readonly personId: string }[];
+  /** Rows of `person_distinct_ids`. */
+  readonly distinctIds?: readonly { readonly distinctId: string; readonly personId: string }[];
 }
 
 /**
@@ -53,6 +55,7 @@ export class MemoryDuckDb implements AnalyticsSource {
     await this.conn.run('DELETE FROM events');
     await this.conn.run('DELETE FROM persons');
     await this.conn.run('DELETE FROM person_overrides');
+    await this.conn.run('DELETE FROM person_distinct_ids');
     const p = data.projectId;
     for (const e of data.events) {
       const ts = timestampTZValue(BigInt(e.timestamp) * 1000n);
@@ -87,6 +90,13 @@ export class MemoryDuckDb implements AnalyticsSource {
         p,
         o.oldPersonId,
         o.personId,
+      ]);
+    }
+    for (const d of data.distinctIds ?? []) {
+      await this.conn.run('INSERT INTO person_distinct_ids VALUES ($1, $2, $3::UUID)', [
+        p,
+        d.distinctId,
+        d.personId,
       ]);
     }
   }
