@@ -1,6 +1,7 @@
 import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
 import { type PlanContext, QueryPlanError } from './plan/context.js';
 import { planFunnel } from './plan/funnel.js';
+import { planLifecycle } from './plan/lifecycle.js';
 import { planPersons } from './plan/persons.js';
 import type { Plan, Row } from './plan/plan.js';
 import { planRetention } from './plan/retention.js';
@@ -8,6 +9,7 @@ import { resolveSegments } from './plan/segments.js';
 import { planStickiness } from './plan/stickiness.js';
 import { planTrends } from './plan/trends.js';
 import type { CompiledQuery } from './sql/compiled-query.js';
+import type { ChunkReducer } from './sql/dialect/column-chunk.js';
 import { DuckDbCompiler } from './sql/dialect/duckdb.js';
 import { isValidTimezone } from './time/zoned.js';
 
@@ -19,6 +21,11 @@ export interface CompileOptions extends PlanContext {
 export interface CompiledAnalyticsQuery {
   readonly compiled: CompiledQuery;
   readonly shape: (rows: readonly Row[]) => AnalyticsResult;
+  /**
+   * When set, a store that can stream column chunks should fold them with a
+   * fresh reducer instead of building row objects (same result, far less memory).
+   */
+  readonly chunked?: () => ChunkReducer<AnalyticsResult>;
 }
 
 /**
@@ -38,7 +45,10 @@ export function compileQuery(
     throw new QueryPlanError('timezone', `unknown time zone "${options.timezone}"`);
   const plan = planOf(resolveSegments(query, options.segments), options);
   const compiler = new DuckDbCompiler();
-  return { compiled: compiler.compile(plan.root), shape: plan.shape };
+  const compiled = compiler.compile(plan.root);
+  return plan.chunked
+    ? { compiled, shape: plan.shape, chunked: plan.chunked }
+    : { compiled, shape: plan.shape };
 }
 
 function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> {
@@ -54,6 +64,7 @@ function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> 
     case 'persons':
       return planPersons(query, ctx);
     case 'lifecycle':
+      return planLifecycle(query, ctx);
     case 'paths':
       throw new QueryPlanError('kind', `"${query.kind}" queries are not available yet`);
     default: {

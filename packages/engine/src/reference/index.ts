@@ -1,4 +1,5 @@
 export { referenceFunnel } from './funnel.js';
+export { referenceLifecycle } from './lifecycle.js';
 export * from './model.js';
 export { referencePersons } from './persons.js';
 export { referenceRetention } from './retention.js';

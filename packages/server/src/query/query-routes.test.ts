@@ -84,9 +84,9 @@ describe('POST /api/projects/:projectId/query', () => {
     });
     assert.equal(seg.status, 400);
     assert.match(JSON.stringify(seg.body), /filters\.segment/);
-    const later = await post({ kind: 'lifecycle', dateRange: range, event: 'a' });
-    assert.equal(later.status, 400);
-    assert.match(JSON.stringify(later.body), /kind/);
+    const unknownSegment = await post({ kind: 'persons', where: { not: { segment: 'vip' } } });
+    assert.equal(unknownSegment.status, 400);
+    assert.match(JSON.stringify(unknownSegment.body), /where\.not\.segment.*vip/);
   });
 
   it('refuses callers without access', async () => {
