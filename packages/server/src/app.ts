@@ -19,6 +19,8 @@ import { liveEventRoutes } from './live-events/routes.js';
 import { memberRoutes } from './members/routes.js';
 import { buildOpenApiDocument } from './openapi/build-document.js';
 import { orgRoutes } from './orgs/routes.js';
+import { peopleRoutes } from './people/routes.js';
+import { definitionRoutes } from './definitions/routes.js';
 import { projectRoutes } from './projects/routes.js';
 import { queryRoutes } from './query/routes.js';
 import { VERSION } from './version.js';
@@ -39,6 +41,8 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
     ...projectRoutes(ctx),
     ...keyRoutes(ctx),
     ...queryRoutes(ctx),
+    ...peopleRoutes(ctx),
+    ...definitionRoutes(ctx),
     ...insightRoutes(ctx),
     ...dashboardRoutes(ctx),
     ...liveEventRoutes(ctx),

@@ -125,6 +125,17 @@ export interface EventStore {
    * later merged into it. Returns how many were deleted.
    */
   deletePersonEvents(projectId: string, personId: string): Promise<number>;
+  /**
+   * Forgets a person: their events (as `deletePersonEvents`), their profile
+   * rows, their distinct ids and the overrides that pointed to them, in one
+   * transaction. Returns what was removed.
+   */
+  deletePerson(
+    projectId: string,
+    personId: string,
+  ): Promise<{ events: number; distinctIds: readonly string[] }>;
+  /** Deletes the project's events older than `beforeMs` (retention). Returns how many. */
+  deleteEventsBefore(projectId: string, beforeMs: number): Promise<number>;
   close(): Promise<void>;
 }
 

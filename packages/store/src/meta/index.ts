@@ -1,6 +1,8 @@
 export { DEFAULT_GROUPS } from './default-groups.js';
 export * from './insights-types.js';
 export * from './meta-store.js';
+export type { PeopleSettingsRepo, SegmentsRepo } from './segments/repo.js';
+export type * from './segments/types.js';
 export {
   openPostgresMetaStore,
   type PostgresMetaStoreOptions,

@@ -15,6 +15,7 @@ import type {
   User,
   UserWithPassword,
 } from './types.js';
+import type { PeopleSettingsRepo, SegmentsRepo } from './segments/repo.js';
 
 /**
  * Where accounts, organisations, projects and keys live. The embedded
@@ -43,6 +44,10 @@ export interface MetaStore {
   /** Saved insights and the dashboards that show them. */
   readonly insights: InsightsRepo;
   readonly dashboards: DashboardsRepo;
+  /** Saved segments, their members, change log and sizes. */
+  readonly segments: SegmentsRepo;
+  /** Lifecycle-stage and RFM configuration per project. */
+  readonly peopleSettings: PeopleSettingsRepo;
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -217,6 +217,56 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 2,
+    name: 'segments, membership change log, sizes; people settings',
+    // Portable as written: BIGINT is 64-bit on PostgreSQL and an integer on SQLite.
+    sql: `
+      CREATE TABLE segments (
+        id          TEXT PRIMARY KEY,
+        project_id  TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        description TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('dynamic', 'static')),
+        filter      TEXT,
+        size        BIGINT NOT NULL,
+        computed_at BIGINT,
+        created_at  BIGINT NOT NULL,
+        updated_at  BIGINT NOT NULL
+      );
+      CREATE INDEX segments_project ON segments(project_id);
+      CREATE TABLE segment_members (
+        segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        person_id  TEXT NOT NULL,
+        entered_at BIGINT NOT NULL,
+        PRIMARY KEY (segment_id, person_id)
+      );
+      CREATE INDEX segment_members_person ON segment_members(person_id);
+      CREATE TABLE segment_changes (
+        segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        seq        BIGINT NOT NULL,
+        person_id  TEXT NOT NULL,
+        change     TEXT NOT NULL CHECK (change IN ('entered', 'left')),
+        at         BIGINT NOT NULL,
+        PRIMARY KEY (segment_id, seq)
+      );
+      CREATE INDEX segment_changes_person ON segment_changes(person_id);
+      CREATE TABLE segment_sizes (
+        segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        at         BIGINT NOT NULL,
+        size       BIGINT NOT NULL,
+        entered    BIGINT NOT NULL,
+        exited     BIGINT NOT NULL,
+        PRIMARY KEY (segment_id, at)
+      );
+      CREATE TABLE people_settings (
+        project_id     TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+        stratification TEXT,
+        rfm            TEXT,
+        updated_at     BIGINT NOT NULL
+      );
+    `,
+  },
+  {
     version: 3,
     name: 'saved insights and dashboards',
     // Portable as written (see insights-types.ts): BIGINT, TEXT JSON, no dialect extras.

@@ -220,6 +220,62 @@ export class DuckDBEventStore implements EventStore {
     });
   }
 
+  deletePerson(
+    projectId: string,
+    personId: string,
+  ): Promise<{ events: number; distinctIds: readonly string[] }> {
+    return this.writes.run(async () => {
+      const params = [projectId, personId];
+      // The person and everyone merged into it.
+      const mine = `(person_id = $2::UUID OR person_id IN (
+        SELECT old_person_id FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID))`;
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        const ids = await this.writer.runAndReadAll(
+          `SELECT DISTINCT distinct_id FROM (
+             SELECT distinct_id FROM person_distinct_ids WHERE project_id = $1 AND person_id = $2::UUID
+             UNION ALL SELECT distinct_id FROM events WHERE project_id = $1 AND ${mine}) d
+           ORDER BY 1`,
+          params,
+        );
+        const events = await this.writer.run(
+          `DELETE FROM events WHERE project_id = $1 AND ${mine}`,
+          params,
+        );
+        await this.writer.run(
+          'DELETE FROM persons WHERE project_id = $1 AND id = $2::UUID',
+          params,
+        );
+        await this.writer.run(
+          'DELETE FROM person_distinct_ids WHERE project_id = $1 AND person_id = $2::UUID',
+          params,
+        );
+        await this.writer.run(
+          'DELETE FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID',
+          params,
+        );
+        await this.writer.run('COMMIT');
+        return {
+          events: events.rowsChanged,
+          distinctIds: ids.getRowObjectsJS().map((r) => String(r['distinct_id'])),
+        };
+      } catch (err) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  deleteEventsBefore(projectId: string, beforeMs: number): Promise<number> {
+    return this.writes.run(async () => {
+      const result = await this.writer.run(
+        'DELETE FROM events WHERE project_id = $1 AND timestamp < $2',
+        [projectId, instant(beforeMs)],
+      );
+      return result.rowsChanged;
+    });
+  }
+
   async close(): Promise<void> {
     await this.writes.run(async () => {
       await this.writer.run('CHECKPOINT').catch(() => undefined);

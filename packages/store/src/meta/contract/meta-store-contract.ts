@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_GROUPS } from '../default-groups.js';
 import { DuplicateError, type MetaStore } from '../meta-store.js';
 import { insightsDashboardsCases } from './insights-dashboards-contract.js';
+import { segmentsCases } from './segments-contract.js';
 
 /** A clock the suite moves by hand. */
 export interface ContractClock {
@@ -32,7 +33,9 @@ export function runMetaStoreContract(
     afterEach(async () => {
       await store.close();
     });
+
     insightsDashboardsCases(() => ({ store, clock }));
+    segmentsCases(() => ({ store, clock }));
 
     const user = (email: string, name = email.split('@')[0] ?? email) =>
       store.users.create({ email, name, passwordHash: `hash-of-${email}` });

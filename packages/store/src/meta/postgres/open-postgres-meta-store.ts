@@ -2,6 +2,8 @@ import type { MetaStore } from '../meta-store.js';
 import { WriteKeyCache } from '../write-key-cache.js';
 import { postgresDashboards, postgresInsights } from './insights-dashboards.js';
 import { postgresAudit, postgresInvitations } from './invitations-audit.js';
+import { postgresDriver } from '../segments/postgres-driver.js';
+import { peopleSettingsRepo, segmentsRepo } from '../segments/repo.js';
 import { migratePostgres } from './migrate.js';
 import { postgresGroups, postgresMembers, postgresOrgs } from './orgs.js';
 import { createPool, row } from './pool.js';
@@ -58,6 +60,8 @@ export async function openPostgresMetaStore(options: PostgresMetaStoreOptions): 
     apiKeys: postgresApiKeys(pool, now),
     invitations: postgresInvitations(pool, now),
     audit: postgresAudit(pool, now),
+    segments: segmentsRepo(postgresDriver(pool), now),
+    peopleSettings: peopleSettingsRepo(postgresDriver(pool), now),
     insights: postgresInsights(pool, now),
     dashboards: postgresDashboards(pool, now),
     async ping() {

@@ -5,6 +5,8 @@ import type { MetaStore } from '../meta-store.js';
 import { WriteKeyCache } from '../write-key-cache.js';
 import { sqliteDashboards, sqliteInsights } from './insights-dashboards.js';
 import { sqliteAudit, sqliteInvitations } from './invitations-audit.js';
+import { peopleSettingsRepo, segmentsRepo } from '../segments/repo.js';
+import { sqliteDriver } from '../segments/sqlite-driver.js';
 import { migrate } from './migrate.js';
 import { sqliteGroups, sqliteMembers, sqliteOrgs } from './orgs.js';
 import { sqliteApiKeys, sqliteProjects } from './projects.js';
@@ -50,6 +52,8 @@ export async function openSqliteMetaStore(options: SqliteMetaStoreOptions): Prom
     apiKeys: sqliteApiKeys(db, now),
     invitations: sqliteInvitations(db, now),
     audit: sqliteAudit(db, now),
+    segments: segmentsRepo(sqliteDriver(db), now),
+    peopleSettings: peopleSettingsRepo(sqliteDriver(db), now),
     insights: sqliteInsights(db, now),
     dashboards: sqliteDashboards(db, now),
     async ping() {

@@ -1,0 +1,101 @@
+import type { Filter } from '@opsloop/schema';
+import { type PersonFilterEnv, planPersonFilter } from '../plan/persons-filter.js';
+import { PERSON } from '../plan/source.js';
+import { InstantNode, type SqlNode } from '../sql/ast/nodes.js';
+import { join, sql, text } from '../sql/ast/sql-tag.js';
+import type { CompiledQuery } from '../sql/compiled-query.js';
+import { DuckDbCompiler } from '../sql/dialect/duckdb.js';
+
+/**
+ * The project's current persons, one row each: `id` (UUID), `properties` (the
+ * newest) and `created_at`. Persons merged away are not in the table any more.
+ */
+export function personsCte(projectId: string): SqlNode {
+  return sql`SELECT id, arg_max(properties, version) AS properties, min(created_at) AS created_at FROM persons WHERE project_id = ${projectId} GROUP BY id`;
+}
+
+/**
+ * The persons matching `where` (resolved: no `{segment}` left), as a relation
+ * with columns id, properties, created_at. Event-level parts are answered by
+ * one grouped scan of the events (the engine's person-filter semantics); the
+ * scan reads only the events and the time window the filter can look at.
+ */
+export function matchingPersons(
+  where: Filter | undefined,
+  env: { readonly projectId: string; readonly asOf: number },
+): SqlNode {
+  const penv: PersonFilterEnv = {
+    event: {
+      scope: { eventAlias: 'e', personProperties: undefined },
+      projectId: env.projectId,
+      asOf: env.asOf,
+      person: PERSON,
+    },
+    row: 'r',
+  };
+  const plan = planPersonFilter(where, penv);
+  const persons = personsCte(env.projectId);
+  if (plan.aggregates.length === 0)
+    return sql`SELECT r.id, r.properties, r.created_at FROM (${persons}) r WHERE ${plan.condition}`;
+  const scope = scanScope(where, env.asOf);
+  const bounds: SqlNode[] = [sql`e.project_id = ${env.projectId}`];
+  if (scope) {
+    bounds.push(sql`e.timestamp > ${InstantNode.create(scope.fromMs)}`);
+    bounds.push(sql`e.timestamp <= ${InstantNode.create(env.asOf)}`);
+    bounds.push(
+      sql`e.event IN (${join(
+        scope.events.map((x) => sql`${x}`),
+        ', ',
+      )})`,
+    );
+  }
+  const aggs = join(
+    plan.aggregates.map((a, i) => sql`${a} AS ${text(`a${i}`)}`),
+    ', ',
+  );
+  const cols = join(
+    plan.aggregates.map((_, i) => text(`g.a${i}`)),
+    ', ',
+  );
+  return sql`SELECT r.id, r.properties, r.created_at FROM (SELECT p.id, p.properties, p.created_at, ${cols} FROM (${persons}) p LEFT JOIN (SELECT ${PERSON} AS id, ${aggs} FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id WHERE ${join(bounds, ' AND ')} GROUP BY 1) g ON g.id = p.id) r WHERE ${plan.condition}`;
+}
+
+/**
+ * When the filter's event-level parts are all behavioural, the events and the
+ * window they can see; undefined when some part reads any event at any time.
+ */
+export function scanScope(
+  f: Filter | undefined,
+  asOf: number,
+): { events: string[]; fromMs: number } | undefined {
+  const events = new Set<string>();
+  let days = 0;
+  let bounded = true;
+  const walk = (x: Filter): void => {
+    if ('and' in x) x.and.forEach(walk);
+    else if ('or' in x) x.or.forEach(walk);
+    else if ('not' in x) walk(x.not);
+    else if ('performed' in x) {
+      events.add(x.performed);
+      days = Math.max(days, x.within.days);
+    } else if ('notPerformed' in x) {
+      events.add(x.notPerformed);
+      days = Math.max(days, x.within.days);
+    } else if ('property' in x && x.on !== 'person') bounded = false;
+  };
+  if (f) walk(f);
+  if (!bounded || events.size === 0) return undefined;
+  return { events: [...events].sort(), fromMs: asOf - days * 86_400_000 };
+}
+
+/** The events of one person, including those stored under persons later merged into it. */
+export function personEventsWhere(projectId: string, personId: string, alias = 'e'): SqlNode {
+  const a = text(alias);
+  return sql`${a}.project_id = ${projectId} AND (${a}.person_id = ${personId}::UUID OR ${a}.person_id IN (SELECT old_person_id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${personId}::UUID))`;
+}
+
+export const compileDuckDb = (node: SqlNode): CompiledQuery => new DuckDbCompiler().compile(node);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Person ids are UUIDs; anything else names no person (and would fail the cast). */
+export const isPersonId = (s: string): boolean => UUID.test(s);
