@@ -2,6 +2,7 @@ import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
 import { type PlanContext, QueryPlanError } from './plan/context.js';
 import { planFunnel } from './plan/funnel.js';
 import { planLifecycle } from './plan/lifecycle.js';
+import { planPaths } from './plan/paths.js';
 import { planPersons } from './plan/persons.js';
 import type { Plan, Row } from './plan/plan.js';
 import { planRetention } from './plan/retention.js';
@@ -66,7 +67,7 @@ function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> 
     case 'lifecycle':
       return planLifecycle(query, ctx);
     case 'paths':
-      throw new QueryPlanError('kind', `"${query.kind}" queries are not available yet`);
+      return planPaths(query, ctx);
     default: {
       const never: never = query;
       throw new Error(`unknown query kind ${JSON.stringify(never)}`);

@@ -1,0 +1,100 @@
+import type { PathsQuery, PathsResult } from '@opsloop/schema';
+import { EpochMsNode } from '../sql/ast/nodes.js';
+import { sql, text } from '../sql/ast/sql-tag.js';
+import { resolveRange } from '../time/date-range.js';
+import type { PlanContext } from './context.js';
+import { filterSql } from './filter-sql.js';
+import { field, num, type Plan, type Row, str } from './plan.js';
+import { andFilters, eventsSource, PERSON } from './source.js';
+
+const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
+
+/**
+ * Paths. Per person, the anchor is their first `start` event in the range
+ * (`after`) or their last `end` event in it (`before`); the path is the
+ * anchor and the person's next (previous) events within `window` of it, in
+ * time order (ties by uuid), consecutive repeats merged when asked, cut at
+ * `steps` steps. Every event counted passes the query `filters`.
+ */
+export function planPaths(q: PathsQuery, ctx: PlanContext): Plan<PathsResult> {
+  const range = resolveRange(q.dateRange, ctx.timezone);
+  const after = q.start !== undefined;
+  const anchor = q.start ?? q.end;
+  if (!anchor) throw new Error('paths need start or end');
+  const W = q.window.value * UNIT_MS[q.window.unit];
+  const src = eventsSource({
+    ctx,
+    fromMs: after ? range.fromMs : Math.max(0, range.fromMs - W),
+    toMs: after ? range.toMs + W : range.toMs,
+    filters: q.filters,
+    personProperties: false,
+    columns: (scope) => ({
+      person: PERSON,
+      t: EpochMsNode.create(text('e.timestamp')),
+      u: text('e.uuid::VARCHAR'),
+      event: text('e.event'),
+      anchor: sql`(e.event = ${anchor.event} AND e.timestamp >= ${inst(range.fromMs)} AND e.timestamp < ${inst(range.toMs)} AND coalesce(${filterSql(anchor.filters, { scope, projectId: ctx.projectId, asOf: ctx.now, person: PERSON }, after ? 'start.filters' : 'end.filters')}, false))`,
+    }),
+  });
+  const dir = text(after ? 'ASC' : 'DESC');
+  const order = sql`t ${dir}, u ${dir}`;
+  const within = after
+    ? sql`(s.t > a.at OR (s.t = a.at AND s.u >= a.au)) AND s.t <= a.at + ${W}`
+    : sql`(s.t < a.at OR (s.t = a.at AND s.u <= a.au)) AND s.t >= a.at - ${W}`;
+  const collapse = q.collapseRepeats ? text('WHERE prev IS NULL OR prev <> event') : text('');
+  const root = sql`WITH s AS (${src}), a AS (SELECT person, t AS at, u AS au FROM (SELECT person, t, u, row_number() OVER (PARTITION BY person ORDER BY ${order}) AS rn FROM s WHERE anchor) x WHERE rn = 1), seq AS (SELECT s.person, s.event, s.t, s.u, lag(s.event) OVER (PARTITION BY s.person ORDER BY ${order}) AS prev FROM s JOIN a ON a.person = s.person WHERE ${within}), k AS (SELECT person, event, row_number() OVER (PARTITION BY person ORDER BY ${order}) - 1 AS step FROM seq ${collapse}), l AS (SELECT step, event, lead(event) OVER (PARTITION BY person ORDER BY step) AS next FROM k WHERE step <= ${q.steps}) SELECT step, event, next, count(*) AS n FROM l GROUP BY 1, 2, 3`;
+  return { root, shape: (rows) => shapePaths(q, rows) };
+}
+
+const inst = (ms: number) =>
+  sql`(${text("TIMESTAMPTZ '1970-01-01 00:00:00+00'")} + to_milliseconds(${ms}::BIGINT))`;
+
+/** One step of one person's path: `step`, its `event` and the `next` one (null at the end). */
+export interface PathEdge {
+  readonly step: number;
+  readonly event: string;
+  readonly next: string | null;
+  readonly n: number;
+}
+
+/** Nodes and the `limit` most travelled links (ties by ids); nodes are those links touch and the anchor. */
+export function pathsResult(q: PathsQuery, edges: readonly PathEdge[]): PathsResult {
+  const id = (step: number, event: string) => `${step}:${event}`;
+  const nodes = new Map<string, { id: string; step: number; event: string; count: number }>();
+  const links = new Map<string, { source: string; target: string; count: number }>();
+  for (const e of edges) {
+    const nid = id(e.step, e.event);
+    const node = nodes.get(nid) ?? { id: nid, step: e.step, event: e.event, count: 0 };
+    node.count += e.n;
+    nodes.set(nid, node);
+    if (e.next === null) continue;
+    const target = id(e.step + 1, e.next);
+    const key = `${nid}\u0000${target}`;
+    const link = links.get(key) ?? { source: nid, target, count: 0 };
+    link.count += e.n;
+    links.set(key, link);
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const kept = [...links.values()]
+    .sort((a, b) => b.count - a.count || cmp(a.source, b.source) || cmp(a.target, b.target))
+    .slice(0, q.limit);
+  const used = new Set(kept.flatMap((l) => [l.source, l.target]));
+  return {
+    nodes: [...nodes.values()]
+      .filter((n) => n.step === 0 || used.has(n.id))
+      .sort((a, b) => a.step - b.step || b.count - a.count || cmp(a.event, b.event)),
+    links: kept,
+  };
+}
+
+function shapePaths(q: PathsQuery, rows: readonly Row[]): PathsResult {
+  return pathsResult(
+    q,
+    rows.map((r) => ({
+      step: num(field(r, 'step')) ?? 0,
+      event: str(field(r, 'event')) ?? '',
+      next: str(field(r, 'next')),
+      n: num(field(r, 'n')) ?? 0,
+    })),
+  );
+}
