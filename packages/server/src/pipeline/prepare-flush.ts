@@ -1,8 +1,11 @@
-import { type EventStore, eventKey } from '@opsloop/store/events/event-store';
+import type { EventStore } from '@opsloop/store/events/event-store';
 import type { CommittedChanges, IdentityStore } from '@opsloop/store/identity/identity-store';
 import { type EventHead, ROW_SEPARATOR } from '@opsloop/store/spool/event-rows';
 import type { Spool } from '@opsloop/store/spool/spool';
-import { resolveIdentities } from './resolve-identities.js';
+import { resolvePersons } from './resolve-identities.js';
+
+/** Project id → uuid → the first head with that key. */
+type Taken = ReadonlyMap<string, ReadonlyMap<string, EventHead>>;
 
 /** One flush, ready to be written: identity is already committed. */
 export interface PreparedFlush {
@@ -13,8 +16,8 @@ export interface PreparedFlush {
   /** Spooled events taken, and how many of them are new. */
   readonly total: number;
   readonly fresh: number;
-  /** Keys of the new events: the next flush may be prepared before these are stored. */
-  readonly keys: ReadonlySet<string>;
+  /** Every key taken (new or stored): the next flush may be prepared before these are stored. */
+  readonly keys: Taken;
   /** The spooled rows, joined, and one person id per row ('' for a duplicate). */
   readonly rows: string;
   readonly personIds: string[];
@@ -49,48 +52,59 @@ export async function prepareFlush(o: PrepareOptions): Promise<PreparedFlush | n
   const last = batches.at(-1);
   if (!first || !last) return null;
 
-  // Every spooled event is a row of the joined text; heads remember their row.
+  // Keyed per project by uuid: the uuids come from JSON.parse, so their hashes
+  // are computed once, where `project uuid` strings would be built per event.
+  const taken = new Map<string, Map<string, EventHead>>();
+  const candidates: EventHead[] = [];
   const rows: string[] = [];
-  const unique = new Map<string, EventHead & { readonly row: number }>();
   let total = 0;
   for (const b of batches) {
     if (b.heads.length !== b.count) {
       throw new Error(`spooled batch ${b.id}: ${b.count} events but ${b.heads.length} heads`);
     }
     rows.push(b.rows);
+    total += b.count;
     for (const h of b.heads) {
-      const key = eventKey(h.projectId, h.uuid);
-      if (!unique.has(key) && !o.inFlight?.keys.has(key)) unique.set(key, { ...h, row: total });
-      total++;
+      let uuids = taken.get(h.projectId);
+      if (!uuids) {
+        uuids = new Map();
+        taken.set(h.projectId, uuids);
+      }
+      if (uuids.has(h.uuid) || o.inFlight?.keys.get(h.projectId)?.has(h.uuid)) continue;
+      uuids.set(h.uuid, h);
+      candidates.push(h);
     }
   }
-  const candidates = [...unique.values()];
   const stored = await o.events.findStored(candidates);
-  const keys = new Set<string>();
-  const fresh: Array<EventHead & { readonly row: number }> = [];
-  for (const [key, head] of unique) {
-    if (stored.has(key)) continue;
-    keys.add(key);
-    fresh.push(head);
-  }
-
-  const resolved = await resolveIdentities(fresh, o.identity);
-  const c = resolved.changes;
-  const identity = await o.identity.changesAfter(o.mirroredSeq);
-  if (c.merges.length + c.distinctIds.length + c.persons.length + c.groups.length > 0) {
-    identity.push({ ...c, seq: await o.identity.commit(c) });
+  let fresh = candidates;
+  if (stored.size > 0) {
+    const skip = new Set<EventHead>();
+    for (const key of stored) {
+      const cut = key.lastIndexOf(' ');
+      const head = taken.get(key.slice(0, cut))?.get(key.slice(cut + 1));
+      if (head) skip.add(head);
+    }
+    fresh = candidates.filter((h) => !skip.has(h));
   }
 
   // '' skips a row: a duplicate, within this flush, in flight or already stored.
   const personIds = new Array<string>(total).fill('');
-  for (const e of resolved.events) personIds[e.row] = e.personId;
+  const c = await resolvePersons(fresh, o.identity, {
+    onPerson: (h, personId) => {
+      personIds[h.row] = personId;
+    },
+  });
+  const identity = await o.identity.changesAfter(o.mirroredSeq);
+  if (c.merges.length + c.distinctIds.length + c.persons.length + c.groups.length > 0) {
+    identity.push({ ...c, seq: await o.identity.commit(c) });
+  }
   return {
     lastId: last.id,
     batches: batches.length,
     firstAcceptedAt: first.acceptedAt,
     total,
     fresh: fresh.length,
-    keys,
+    keys: taken,
     rows: rows.join(ROW_SEPARATOR),
     personIds,
     identity,

@@ -46,13 +46,29 @@ export async function resolveIdentities<E extends IdentityInput>(
   store: IdentityStore,
   options: { newPersonId?: () => string } = {},
 ): Promise<Resolved<E>> {
+  const events: Array<E & { readonly personId: string }> = [];
+  const changes = await resolvePersons(batch, store, {
+    ...options,
+    onPerson: (e, personId) => events.push({ ...e, personId }),
+  });
+  return { events, changes };
+}
+
+/**
+ * `resolveIdentities` without copying events: `onPerson` is called once per
+ * event, in the order resolved (per project, in event-time order).
+ */
+export async function resolvePersons<E extends IdentityInput>(
+  batch: readonly E[],
+  store: IdentityStore,
+  options: { newPersonId?: () => string; onPerson: (e: E, personId: string) => void },
+): Promise<IdentityChanges> {
   const byProject = new Map<string, E[]>();
   for (const e of batch) {
     const list = byProject.get(e.projectId);
     if (list) list.push(e);
     else byProject.set(e.projectId, [e]);
   }
-  const events: Array<E & { readonly personId: string }> = [];
   const changes: { -readonly [K in keyof IdentityChanges]: IdentityChanges[K][number][] } = {
     merges: [],
     distinctIds: [],
@@ -60,14 +76,32 @@ export async function resolveIdentities<E extends IdentityInput>(
     groups: [],
   };
   for (const [projectId, list] of byProject) {
-    const r = await resolveProject(projectId, list, store, options.newPersonId ?? randomUUID);
-    for (const e of r.events) events.push(e);
-    changes.merges.push(...r.changes.merges);
-    changes.distinctIds.push(...r.changes.distinctIds);
-    changes.persons.push(...r.changes.persons);
-    changes.groups.push(...r.changes.groups);
+    const r = await resolveProject(
+      projectId,
+      list,
+      store,
+      options.newPersonId ?? randomUUID,
+      options.onPerson,
+    );
+    changes.merges.push(...r.merges);
+    changes.distinctIds.push(...r.distinctIds);
+    changes.persons.push(...r.persons);
+    changes.groups.push(...r.groups);
   }
-  return { events, changes };
+  return changes;
+}
+
+/** Event-time order, arrival order among equal times; no copy when already in order. */
+function byEventTime<E extends IdentityInput>(list: readonly E[]): readonly E[] {
+  let ordered = true;
+  for (let i = 1; i < list.length && ordered; i++) {
+    ordered = (list[i - 1]?.timestamp ?? 0) <= (list[i]?.timestamp ?? 0);
+  }
+  if (ordered) return list;
+  return list
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.timestamp - b.e.timestamp || a.i - b.i)
+    .map((x) => x.e);
 }
 
 async function resolveProject<E extends IdentityInput>(
@@ -75,11 +109,9 @@ async function resolveProject<E extends IdentityInput>(
   unsorted: readonly E[],
   store: IdentityStore,
   newPersonId: () => string,
-): Promise<Resolved<E>> {
-  const list = unsorted
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.timestamp - b.e.timestamp || a.i - b.i)
-    .map((x) => x.e);
+  onPerson: (e: E, personId: string) => void,
+): Promise<IdentityChanges> {
+  const list = byEventTime(unsorted);
   const wanted = new Set<string>();
   for (const e of list) {
     wanted.add(e.distinctId);
@@ -142,7 +174,6 @@ async function resolveProject<E extends IdentityInput>(
     touched.add(intoId);
   };
 
-  const out: Array<E & { readonly personId: string }> = [];
   for (const e of list) {
     const d = e.distinctId;
     const op = e.identity;
@@ -196,7 +227,7 @@ async function resolveProject<E extends IdentityInput>(
       applySet(state.properties, g.set, e.timestamp);
       touchedGroups.add(key);
     }
-    out.push({ ...e, personId });
+    onPerson(e, personId);
   }
 
   const touchedPersons = [...touched].map((id) => {
@@ -211,16 +242,13 @@ async function resolveProject<E extends IdentityInput>(
     return [g];
   });
   return {
-    events: out,
-    changes: {
-      merges,
-      distinctIds: [...newIds].map((d) => ({
-        projectId,
-        distinctId: d,
-        personId: personOf(d) ?? '',
-      })),
-      persons: touchedPersons,
-      groups: touchedGroupStates,
-    },
+    merges,
+    distinctIds: [...newIds].map((d) => ({
+      projectId,
+      distinctId: d,
+      personId: personOf(d) ?? '',
+    })),
+    persons: touchedPersons,
+    groups: touchedGroupStates,
   };
 }

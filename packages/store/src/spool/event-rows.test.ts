@@ -60,8 +60,8 @@ describe('spooled event rows', () => {
           assert.equal(row.split(FIELD_SEPARATOR).length, 22);
         }
         assert.deepEqual(
-          decodeHeads(encodeHeads(events)),
-          events.map((e) => ({
+          decodeHeads(encodeHeads(events), 7),
+          events.map((e, i) => ({
             projectId: e.projectId,
             uuid: e.uuid,
             distinctId: e.distinctId,
@@ -69,6 +69,7 @@ describe('spooled event rows', () => {
             identity: e.identity,
             personOps: e.personOps,
             groupIdentify: e.groupIdentify,
+            row: 7 + i,
           })),
         );
       }),

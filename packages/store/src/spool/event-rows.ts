@@ -41,10 +41,14 @@ export const EVENT_ROW_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof CanonicalEvent>;
 
 /** What the flusher reads of each event to dedupe it and resolve its person. */
-export type EventHead = Pick<
-  CanonicalEvent,
-  'projectId' | 'uuid' | 'distinctId' | 'timestamp' | 'identity' | 'personOps' | 'groupIdentify'
->;
+export interface EventHead
+  extends Pick<
+    CanonicalEvent,
+    'projectId' | 'uuid' | 'distinctId' | 'timestamp' | 'identity' | 'personOps' | 'groupIdentify'
+  > {
+  /** The event's position among the rows read together with it. */
+  readonly row: number;
+}
 
 const text = (v: string | null): string => {
   if (v === null) return '';
@@ -121,8 +125,9 @@ type HeadTuple = [
   EventHead['groupIdentify'],
 ];
 
-export function decodeHeads(text: string): EventHead[] {
-  return (JSON.parse(text) as HeadTuple[]).map((t) => ({
+/** Heads of one batch whose first event is row `firstRow` of a read. */
+export function decodeHeads(text: string, firstRow = 0): EventHead[] {
+  return (JSON.parse(text) as HeadTuple[]).map((t, i) => ({
     projectId: t[0],
     uuid: t[1],
     distinctId: t[2],
@@ -130,6 +135,7 @@ export function decodeHeads(text: string): EventHead[] {
     identity: t[4],
     personOps: t[5],
     groupIdentify: t[6],
+    row: firstRow + i,
   }));
 }
 

@@ -91,7 +91,7 @@ describe('Spool', () => {
     assert.deepEqual(decodeEventRows(batch?.rows ?? ''), events);
     assert.deepEqual(
       batch?.heads,
-      events.map((e) => ({
+      events.map((e, row) => ({
         projectId: e.projectId,
         uuid: e.uuid,
         distinctId: e.distinctId,
@@ -99,6 +99,7 @@ describe('Spool', () => {
         identity: e.identity,
         personOps: e.personOps,
         groupIdentify: e.groupIdentify,
+        row,
       })),
     );
     await spool.close();
@@ -123,8 +124,8 @@ describe('Spool', () => {
     );
     assert.deepEqual(decodeEventRows(read[0]?.rows ?? ''), events);
     assert.deepEqual(
-      read[0]?.heads.map((h) => h.uuid),
-      events.map((e) => e.uuid),
+      read.flatMap((b) => b.heads.map((h) => [h.uuid, h.row])),
+      [...events.map((e, i) => [e.uuid, i]), [read[1]?.heads[0]?.uuid, 2]],
     );
     await spool.close();
   });

@@ -10,7 +10,10 @@ export interface SpooledBatch {
   readonly count: number;
   /** The events in the text form the event store loads (`encodeEventRows`). */
   readonly rows: string;
-  /** What dedup and identity resolution read, one per event, in row order. */
+  /**
+   * What dedup and identity resolution read, one per event, in row order; `row`
+   * counts from the first event of the read, as if the batches' rows were joined.
+   */
   readonly heads: EventHead[];
 }
 
@@ -159,7 +162,7 @@ export class Spool {
           acceptedAt: row.accepted_at,
           count: events.length,
           rows: encodeEventRows(events),
-          heads: decodeHeads(encodeHeads(events)),
+          heads: decodeHeads(encodeHeads(events), total),
         });
       } else {
         out.push({
@@ -167,7 +170,7 @@ export class Spool {
           acceptedAt: row.accepted_at,
           count: row.event_count,
           rows: row.payload,
-          heads: decodeHeads(row.head),
+          heads: decodeHeads(row.head, total),
         });
       }
       total += row.event_count;

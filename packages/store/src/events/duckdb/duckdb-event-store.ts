@@ -82,35 +82,38 @@ export class DuckDBEventStore implements EventStore {
   }
 
   async findStored(keys: readonly EventKey[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    const projects: string[] = [];
-    const uuids: string[] = [];
+    // Per project (a flush rarely holds more than a few): its uuids and time bounds.
+    const byProject = new Map<string, { uuids: string[]; min: number; max: number }>();
     for (const key of keys) {
-      if (key.timestamp < min) min = key.timestamp;
-      if (key.timestamp > max) max = key.timestamp;
-      projects.push(key.projectId);
-      uuids.push(key.uuid);
+      const p = byProject.get(key.projectId);
+      if (p) {
+        p.uuids.push(key.uuid);
+        if (key.timestamp < p.min) p.min = key.timestamp;
+        if (key.timestamp > p.max) p.max = key.timestamp;
+      } else {
+        byProject.set(key.projectId, { uuids: [key.uuid], min: key.timestamp, max: key.timestamp });
+      }
     }
     return this.probes.run(async () => {
-      // Keys go in as two strings split inside DuckDB (a list parameter costs a
-      // call per element); the semi join answers only the keys already stored,
-      // and the time bounds let DuckDB skip row groups by their zone maps.
-      const reader = await this.prober.runAndReadAll(
-        `SELECT k.p AS p, k.u::VARCHAR AS u
-         FROM (SELECT unnest(from_json($1::VARCHAR, '["VARCHAR"]')) AS p,
-                      unnest(string_split($2::VARCHAR, chr(31)))::UUID AS u) k
-         SEMI JOIN (SELECT project_id, uuid FROM events WHERE timestamp >= $3 AND timestamp <= $4) e
-           ON e.project_id = k.p AND e.uuid = k.u`,
-        [
-          JSON.stringify(projects),
-          uuids.join(FIELD_SEPARATOR),
-          instant(min - RETRY_WINDOW_MS),
-          instant(max + RETRY_WINDOW_MS),
-        ],
-      );
-      return new Set(reader.getRowObjectsJS().map((r) => eventKey(String(r['p']), String(r['u']))));
+      const found = new Set<string>();
+      for (const [projectId, p] of byProject) {
+        // The uuids go in as one string split inside DuckDB (a list parameter
+        // costs a native call per element). Only stored keys come back; the
+        // time bounds let DuckDB skip row groups by their zone maps.
+        const reader = await this.prober.runAndReadAll(
+          `SELECT uuid::VARCHAR AS u FROM events
+           WHERE project_id = $1 AND timestamp >= $2 AND timestamp <= $3
+             AND uuid IN (SELECT unnest(string_split($4::VARCHAR, chr(31)))::UUID)`,
+          [
+            projectId,
+            instant(p.min - RETRY_WINDOW_MS),
+            instant(p.max + RETRY_WINDOW_MS),
+            p.uuids.join(FIELD_SEPARATOR),
+          ],
+        );
+        for (const [u] of reader.getRows()) found.add(eventKey(projectId, String(u)));
+      }
+      return found;
     });
   }
 
