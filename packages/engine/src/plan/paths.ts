@@ -5,7 +5,7 @@ import { resolveRange } from '../time/date-range.js';
 import type { PlanContext } from './context.js';
 import { filterSql } from './filter-sql.js';
 import { field, num, type Plan, type Row, str } from './plan.js';
-import { andFilters, eventsSource, PERSON } from './source.js';
+import { eventsSource, PERSON } from './source.js';
 
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
 
