@@ -1,4 +1,5 @@
 import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
+import { planRetentionBreakdown } from './plan/breakdown-retention.js';
 import { type PlanContext, QueryPlanError } from './plan/context.js';
 import { planFunnel } from './plan/funnel.js';
 import { planLifecycle } from './plan/lifecycle.js';
@@ -59,7 +60,7 @@ function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> 
     case 'funnel':
       return planFunnel(query, ctx);
     case 'retention':
-      return planRetention(query, ctx);
+      return query.breakdown ? planRetentionBreakdown(query, ctx) : planRetention(query, ctx);
     case 'stickiness':
       return planStickiness(query, ctx);
     case 'persons':

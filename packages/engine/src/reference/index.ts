@@ -4,5 +4,6 @@ export * from './model.js';
 export { referencePaths } from './paths.js';
 export { referencePersons } from './persons.js';
 export { referenceRetention } from './retention.js';
+export { referenceRetentionBreakdown } from './retention-breakdown.js';
 export { referenceStickiness } from './stickiness.js';
 export { referenceTrends } from './trends.js';
