@@ -21,6 +21,7 @@ import { buildOpenApiDocument } from './openapi/build-document.js';
 import { orgRoutes } from './orgs/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import { definitionRoutes } from './definitions/routes.js';
+import { segmentRoutes } from './segments/routes.js';
 import { projectRoutes } from './projects/routes.js';
 import { queryRoutes } from './query/routes.js';
 import { VERSION } from './version.js';
@@ -43,6 +44,7 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
     ...queryRoutes(ctx),
     ...peopleRoutes(ctx),
     ...definitionRoutes(ctx),
+    ...segmentRoutes(ctx),
     ...insightRoutes(ctx),
     ...dashboardRoutes(ctx),
     ...liveEventRoutes(ctx),

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../app-context.js';
 import { type Config, ConfigError } from '../config/config.js';
 import { openPipeline } from '../pipeline/open-pipeline.js';
+import { startPeopleJobs } from '../segments/job.js';
 
 export interface OpenedContext {
   readonly ctx: AppContext;
@@ -55,6 +56,9 @@ export async function openContext(
       sink: pipeline.sink,
     },
   };
+  // Recomputes dynamic segments and applies event retention in the background.
+  const peopleJobs = startPeopleJobs(ctx);
+  closers.push(() => peopleJobs.stop());
   return {
     ctx,
     close: async () => {

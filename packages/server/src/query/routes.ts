@@ -4,6 +4,7 @@ import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { badRequest } from '../http/errors.js';
+import { loadSegments } from '../segments/resolve.js';
 import { defineRoute } from '../http/route.js';
 
 /**
@@ -29,6 +30,8 @@ export function queryRoutes(ctx: AppContext) {
             projectId: auth.project.id,
             timezone: auth.project.timezone,
             now: ctx.now(),
+            // The `{segment}` conditions the query names, resolved by the planner.
+            segments: await loadSegments(ctx, auth.project.id, body),
           });
           return result as Record<string, unknown>;
         } catch (e) {

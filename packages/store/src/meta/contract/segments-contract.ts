@@ -56,6 +56,10 @@ export function segmentsCases(get: () => { store: MetaStore; clock: ContractCloc
       ['Buyers', 'VIP'],
     );
     assert.deepEqual(await store.segments.listForProject(other.id), []);
+    assert.deepEqual(
+      (await store.segments.listDynamic()).map((s) => s.id),
+      [dyn.id],
+    );
     clock.advance(10);
     const renamed = await store.segments.update(dyn.id, {
       name: 'Repeat buyers',

@@ -26,6 +26,8 @@ export interface SegmentsRepo {
   }): Promise<Segment>;
   byId(id: string): Promise<Segment | null>;
   listForProject(projectId: string): Promise<Segment[]>;
+  /** Every dynamic segment of every project, least recently computed first (the job's queue). */
+  listDynamic(): Promise<Segment[]>;
   update(
     id: string,
     patch: { name?: string; description?: string; filter?: Filter },
@@ -162,6 +164,13 @@ export function segmentsRepo(db: SqlDriver, now: () => number): SegmentsRepo {
       const found = await db.all<SegmentRow>(
         'SELECT * FROM segments WHERE project_id = ? ORDER BY created_at, name, id',
         [projectId],
+      );
+      return found.map(toSegment);
+    },
+    async listDynamic() {
+      const found = await db.all<SegmentRow>(
+        `SELECT * FROM segments WHERE kind = 'dynamic'
+         ORDER BY CASE WHEN computed_at IS NULL THEN 0 ELSE 1 END, computed_at, id`,
       );
       return found.map(toSegment);
     },
