@@ -49,15 +49,18 @@ const gzSize = (file) => {
   if (!gz.has(file)) gz.set(file, gzipSync(readFileSync(join(dist, file))).length);
   return gz.get(file);
 };
+const entryKey = Object.keys(manifest).find((k) => manifest[k].isEntry);
 /**
  * Every manifest entry `key` loads statically (imports); with `dynamic`, also
- * what it loads lazily (a view's charts), as a view needs them to finish.
+ * what it loads lazily (a view's charts), as a view needs them to finish. The
+ * entry's own lazy imports are the other views, which a view never needs.
  */
 const closure = (key, { dynamic = false } = {}, seen = new Set()) => {
   if (seen.has(key)) return seen;
   seen.add(key);
   const m = manifest[key];
-  for (const dep of [...(m?.imports ?? []), ...(dynamic ? (m?.dynamicImports ?? []) : [])]) {
+  const lazy = dynamic && key !== entryKey ? (m?.dynamicImports ?? []) : [];
+  for (const dep of [...(m?.imports ?? []), ...lazy]) {
     closure(dep, { dynamic }, seen);
   }
   return seen;
@@ -79,7 +82,6 @@ const all = [...new Set(Object.values(manifest).flatMap((m) => [m.file, ...(m.cs
 );
 for (const f of all) console.log(`  ${kb(gzSize(f)).padStart(10)}  ${f}`);
 
-const entryKey = Object.keys(manifest).find((k) => manifest[k].isEntry);
 const entryFiles = files(closure(entryKey));
 const views = [...closure(entryKey)].flatMap((k) => manifest[k].dynamicImports ?? []);
 console.log('console: JavaScript and CSS each view needs, before and after its charts (gzipped)');

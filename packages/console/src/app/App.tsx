@@ -11,6 +11,7 @@ const LoginPage = lazy(() => import('../auth/LoginPage'));
 const InvitePage = lazy(() => import('../auth/InvitePage'));
 const OverviewView = lazy(() => import('../views/overview/OverviewView'));
 const InsightsView = lazy(() => import('../views/insights/InsightsView'));
+const DashboardsView = lazy(() => import('../views/dashboards/DashboardsView'));
 const PeopleView = lazy(() => import('../views/people/PeopleView'));
 const DataSection = lazy(() => import('../views/data/DataView'));
 const SettingsView = lazy(() => import('../views/settings/SettingsView'));
@@ -76,6 +77,7 @@ function ProjectRoutes() {
           <Switch>
             <Route path={`${base}/overview`} component={OverviewView} />
             <Route path={`${base}/insights`} component={InsightsView} />
+            <Route path={`${base}/dashboards/:dashboardId?`} component={DashboardsView} />
             <Route path={`${base}/people`} component={PeopleView} />
             <Route path={`${base}/data`} component={DataSection} />
             <Route path={`${base}/settings/:tab?`} component={SettingsView} />

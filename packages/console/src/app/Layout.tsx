@@ -10,6 +10,7 @@ import { projectPath, type Section, useCurrentProject } from './project-context'
 const NAV: readonly { section: Section; label: MessageKey; hint: MessageKey; icon: string }[] = [
   { section: 'overview', label: 'nav.overview', hint: 'nav.overview.hint', icon: '◔' },
   { section: 'insights', label: 'nav.insights', hint: 'nav.insights.hint', icon: '▤' },
+  { section: 'dashboards', label: 'nav.dashboards', hint: 'nav.dashboards.hint', icon: '▦' },
   { section: 'people', label: 'nav.people', hint: 'nav.people.hint', icon: '◉' },
   { section: 'data', label: 'nav.data', hint: 'nav.data.hint', icon: '⇅' },
   { section: 'settings', label: 'nav.settings', hint: 'nav.settings.hint', icon: '⚙' },
@@ -25,37 +26,39 @@ export function Layout({ children }: { children: ReactNode }) {
         {t('nav.skip')}
       </a>
       <aside className="sidebar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ◎
-          </span>
-          <span>Opsloop</span>
+        <div className="sidebar-inner">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              ◎
+            </span>
+            <span>Opsloop</span>
+          </div>
+          <nav aria-label={t('nav.label')}>
+            <ul>
+              {NAV.map((item) => {
+                const href = projectPath(project.id, item.section);
+                const current = location.startsWith(href);
+                return (
+                  <li key={item.section}>
+                    <Link
+                      href={href}
+                      className={current ? 'nav-link active' : 'nav-link'}
+                      aria-current={current ? 'page' : undefined}
+                    >
+                      <span className="nav-icon" aria-hidden="true">
+                        {item.icon}
+                      </span>
+                      <span className="nav-text">
+                        <span>{t(item.label)}</span>
+                        <span className="nav-hint">{t(item.hint)}</span>
+                      </span>
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
         </div>
-        <nav aria-label={t('nav.label')}>
-          <ul>
-            {NAV.map((item) => {
-              const href = projectPath(project.id, item.section);
-              const current = location.startsWith(href);
-              return (
-                <li key={item.section}>
-                  <Link
-                    href={href}
-                    className={current ? 'nav-link active' : 'nav-link'}
-                    aria-current={current ? 'page' : undefined}
-                  >
-                    <span className="nav-icon" aria-hidden="true">
-                      {item.icon}
-                    </span>
-                    <span className="nav-text">
-                      <span>{t(item.label)}</span>
-                      <span className="nav-hint">{t(item.hint)}</span>
-                    </span>
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
       </aside>
       <div className="main-column">
         <Header />

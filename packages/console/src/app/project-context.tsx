@@ -23,7 +23,7 @@ export function findProject(orgs: readonly OrgSummary[], projectId: string): Cur
   return null;
 }
 
-export type Section = 'overview' | 'insights' | 'people' | 'data' | 'settings';
+export type Section = 'overview' | 'insights' | 'dashboards' | 'people' | 'data' | 'settings';
 
 /** Builds in-app links; every view's address starts with its project. */
 export function projectPath(projectId: string, section: Section, rest = ''): string {

@@ -1,4 +1,11 @@
-import type { FunnelResult, LifecycleResult, RetentionResult, TrendsResult } from '../../api/query';
+import {
+  type FunnelResult,
+  funnelSteps,
+  type LifecycleResult,
+  type RetentionResult,
+  type TrendsResult,
+} from '../../api/query';
+import { addDays } from '../../lib/date-range';
 
 /** Pure reductions from query results to the overview's figures. */
 
@@ -9,7 +16,7 @@ export interface ChannelTotal {
 }
 
 export function seriesTotal(result: TrendsResult): number {
-  return result.series.reduce((a, s) => a + s.total, 0);
+  return result.series.reduce((a, s) => a + (s.total ?? 0), 0);
 }
 
 /** Breakdown totals by channel, largest first; empty and null values are one "none" row. */
@@ -18,7 +25,7 @@ export function channelTotals(result: TrendsResult): ChannelTotal[] {
   for (const s of result.series) {
     const key =
       s.breakdownValue === null || s.breakdownValue === '' ? null : String(s.breakdownValue);
-    byChannel.set(key, (byChannel.get(key) ?? 0) + s.total);
+    byChannel.set(key, (byChannel.get(key) ?? 0) + (s.total ?? 0));
   }
   return [...byChannel.entries()]
     .map(([channel, total]) => ({ channel, total }))
@@ -29,7 +36,7 @@ export function channelTotals(result: TrendsResult): ChannelTotal[] {
 export function dailyPoints(result: TrendsResult): { date: string; value: number }[] {
   const byDate = new Map<string, number>();
   for (const s of result.series) {
-    for (const p of s.points) byDate.set(p.date, (byDate.get(p.date) ?? 0) + p.value);
+    for (const p of s.points) byDate.set(p.date, (byDate.get(p.date) ?? 0) + (p.value ?? 0));
   }
   return [...byDate.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -38,18 +45,30 @@ export function dailyPoints(result: TrendsResult): { date: string; value: number
 
 /** Share of the first step that reached the last one, or null when nobody entered. */
 export function funnelConversion(result: FunnelResult): number | null {
-  const first = result.steps[0];
-  const last = result.steps.at(-1);
+  const steps = funnelSteps(result);
+  const first = steps[0];
+  const last = steps.at(-1);
   if (!first || !last || first.count === 0) return null;
   return last.count / first.count;
 }
 
+/** Days in one retention period (months are taken as 31 days: a cohort counts once surely complete). */
+const PERIOD_DAYS = { day: 1, week: 7, month: 31 } as const;
+
 /**
  * The average retention curve: for each period, persons retained over persons
- * in the cohorts old enough to have that period (cohorts are weighted by size).
+ * in the cohorts old enough to have lived through that whole period by
+ * `today` (cohorts are weighted by size). Young cohorts, whose later periods
+ * have not happened yet, would otherwise pull those periods towards zero.
+ * Period 0 counts every cohort. A period no cohort is old enough for is left
+ * out of the curve.
  */
-export function retentionCurve(result: RetentionResult): number[] {
+export function retentionCurve(
+  result: RetentionResult,
+  options: { today: string; period: keyof typeof PERIOD_DAYS },
+): number[] {
   const periods = Math.max(0, ...result.cohorts.map((c) => c.values.length));
+  const days = PERIOD_DAYS[options.period];
   const curve: number[] = [];
   for (let i = 0; i < periods; i++) {
     let retained = 0;
@@ -57,10 +76,13 @@ export function retentionCurve(result: RetentionResult): number[] {
     for (const c of result.cohorts) {
       const v = c.values[i];
       if (v === undefined || c.size === 0) continue;
+      // Period i of a cohort ends the day before cohort + (i + 1) periods.
+      if (i > 0 && addDays(c.date.slice(0, 10), (i + 1) * days - 1) > options.today) continue;
       retained += v;
       base += c.size;
     }
-    curve.push(base === 0 ? 0 : retained / base);
+    if (base === 0) break;
+    curve.push(retained / base);
   }
   return curve;
 }

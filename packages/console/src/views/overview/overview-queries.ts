@@ -1,5 +1,5 @@
 import { type DateRange, type LifecycleResult, runQuery } from '../../api/query';
-import { previousPeriod } from '../../lib/date-range';
+import { previousPeriod, todayLocal } from '../../lib/date-range';
 import { ACTIVATION_WINDOW_DAYS, EVENTS, PROPERTIES, RETENTION_WEEKS } from '../../lib/events';
 import type { Figure } from './FigureCard';
 import {
@@ -90,8 +90,9 @@ export async function loadRetention({ projectId, range, signal }: Load): Promise
       { signal },
     ),
   );
-  const curve = retentionCurve(cur);
-  const prevCurve = retentionCurve(prev);
+  const today = todayLocal();
+  const curve = retentionCurve(cur, { today, period: 'week' });
+  const prevCurve = retentionCurve(prev, { today, period: 'week' });
   return { value: curve[1] ?? null, previous: prevCurve[1] ?? null, detail: curve };
 }
 
