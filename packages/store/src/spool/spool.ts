@@ -84,6 +84,9 @@ export class Spool {
 
   static open(path: string, options: { now?: () => number } = {}): Spool {
     const db = new Database(path);
+    // Each row holds a whole request (tens of KB): large pages keep it out of long
+    // overflow chains, which halves the commit cost. Applies when the file is created.
+    db.pragma('page_size = 65536');
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk (fsync'd) before the accept resolves.
     db.pragma('synchronous = FULL');
