@@ -22,6 +22,8 @@ import { orgRoutes } from './orgs/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import { definitionRoutes } from './definitions/routes.js';
 import { segmentRoutes } from './segments/routes.js';
+import { stratificationRoutes } from './stratification/routes.js';
+import { portraitRoutes } from './portraits/routes.js';
 import { projectRoutes } from './projects/routes.js';
 import { queryRoutes } from './query/routes.js';
 import { VERSION } from './version.js';
@@ -45,6 +47,8 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
     ...peopleRoutes(ctx),
     ...definitionRoutes(ctx),
     ...segmentRoutes(ctx),
+    ...stratificationRoutes(ctx),
+    ...portraitRoutes(ctx),
     ...insightRoutes(ctx),
     ...dashboardRoutes(ctx),
     ...liveEventRoutes(ctx),

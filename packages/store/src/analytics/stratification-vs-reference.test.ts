@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RefData } from '@opsloop/engine/reference/index';
+import { referenceStageCounts } from '@opsloop/engine/stratification/reference';
+import { stageCountsQuery } from '@opsloop/engine/stratification/stage-counts-sql';
+import type { StageConfig } from '@opsloop/engine/stratification/stages';
+import fc from 'fast-check';
+import { MemoryDuckDb } from './testing/memory-duckdb.js';
+
+const P = (i: number) => `00000000-0000-4000-8000-00000000000${i}`;
+const DAY = 86_400_000;
+const T0 = Date.parse('2024-06-01T00:00:00Z');
+// Small thresholds so that a few dozen days of events reach every stage.
+const arbConfig: fc.Arbitrary<StageConfig> = fc.record({
+  activationEvent: fc.constant('signup'),
+  activeEvents: fc.constantFrom([], ['use'], ['use', 'buy']),
+  engagedDays: fc.integer({ min: 2, max: 5 }),
+  engagedMinActiveDays: fc.integer({ min: 1, max: 3 }),
+  atRiskDays: fc.integer({ min: 2, max: 4 }),
+  dormantDays: fc.integer({ min: 5, max: 8 }),
+  churnedDays: fc.integer({ min: 9, max: 14 }),
+});
+const arbEvent = fc.record({
+  person: fc.nat(4),
+  event: fc.constantFrom('signup', 'use', 'buy', 'view'),
+  day: fc.integer({ min: -30, max: 0 }),
+  hour: fc.constantFrom(0, 1, 12, 23),
+});
+
+interface Ev {
+  person: number;
+  event: string;
+  day: number;
+  hour: number;
+}
+
+function dataOf(events: readonly Ev[], merged: boolean): RefData {
+  return {
+    projectId: 'p1',
+    events: events.map((e, i) => ({
+      uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      event: e.event,
+      distinctId: `d${e.person}`,
+      personId: P(e.person),
+      timestamp: T0 + e.day * DAY + e.hour * 3_600_000,
+    })),
+    overrides: merged ? [{ oldPersonId: P(4), personId: P(0) }] : [],
+  };
+}
+
+describe('lifecycle stages: engine vs reference on DuckDB', () => {
+  let db: MemoryDuckDb;
+  before(async () => {
+    db = await MemoryDuckDb.open();
+  });
+  after(async () => {
+    await db.close();
+  });
+
+  it('agrees on counts and flows', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(arbEvent, { maxLength: 16 }),
+        fc.boolean(),
+        arbConfig,
+        fc.constantFrom('UTC', 'Asia/Shanghai', 'America/New_York'),
+        async (events, merged, config, tz) => {
+          const data = dataOf(events, merged);
+          await db.load(data);
+          const at = [T0 - 14 * DAY, T0 - 7 * DAY, T0, T0 + DAY];
+          const rows = await db.execute(stageCountsQuery('p1', tz, at, config));
+          const ref = referenceStageCounts(data, at, config, tz);
+          const counts = at.map(() => new Map<string, number>());
+          const flows = at.map(() => new Map<string, number>());
+          for (const r of rows) {
+            const k = Number(r['k']);
+            const n = Number(r['n']);
+            if (r['from_stage'] === null) counts[k]?.set(String(r['stage']), n);
+            else flows[k]?.set(`${String(r['from_stage'])}→${String(r['stage'])}`, n);
+          }
+          assert.deepEqual(counts, ref.counts);
+          assert.deepEqual(flows, ref.flows);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('stages a hand-made person at each instant', async () => {
+    const data = dataOf(
+      [
+        { person: 0, event: 'view', day: -30, hour: 12 },
+        { person: 0, event: 'signup', day: -29, hour: 12 },
+        { person: 0, event: 'use', day: -28, hour: 12 },
+        { person: 0, event: 'use', day: -27, hour: 12 },
+        { person: 0, event: 'use', day: -1, hour: 12 },
+      ],
+      false,
+    );
+    await db.load(data);
+    const config: StageConfig = {
+      activationEvent: 'signup',
+      activeEvents: ['use'],
+      engagedDays: 3,
+      engagedMinActiveDays: 2,
+      atRiskDays: 3,
+      dormantDays: 7,
+      churnedDays: 20,
+    };
+    const at = [T0 - 29.25 * DAY, T0 - 26 * DAY, T0 - 22 * DAY, T0 - 15 * DAY, T0 - 5 * DAY, T0];
+    const rows = await db.execute(stageCountsQuery('p1', 'UTC', at, config));
+    const stages = at.map(
+      (_, k) => rows.find((r) => r['k'] === k && r['from_stage'] === null)?.['stage'],
+    );
+    assert.deepEqual(stages, ['new', 'engaged', 'at_risk', 'dormant', 'churned', 'resurrected']);
+  });
+});
