@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type EventStore, eventKey, type StoredEvent } from '../event-store.js';
+import {
+  type EventStore,
+  type EventStoreDialect,
+  eventKey,
+  type StoredEvent,
+} from '../event-store.js';
 import { sampleEvent } from './sample-event.js';
 
 const stored = (over: Partial<StoredEvent> = {}): StoredEvent => ({
@@ -10,12 +15,61 @@ const stored = (over: Partial<StoredEvent> = {}): StoredEvent => ({
 });
 
 /**
+ * The raw SQL the cases read back with, per dialect: the stores share logical
+ * tables, not a SQL dialect (ClickHouse keeps integer ms and JSON text).
+ */
+const PROBES: Record<EventStoreDialect, Record<string, (projectId: string) => string>> = {
+  duckdb: {
+    instant: (p) => `SELECT epoch_ms(timestamp) AS ms, strftime(timestamp, '%Y-%m-%d') AS day,
+      properties->>'plan' AS plan FROM events WHERE project_id = '${p}'`,
+    people: (
+      p,
+    ) => `SELECT count(*) AS n, count(DISTINCT coalesce(o.person_id, e.person_id)) AS people
+      FROM events e LEFT JOIN person_overrides o
+        ON o.project_id = e.project_id AND o.old_person_id = e.person_id
+      WHERE e.project_id = '${p}'`,
+    overrides: (
+      p,
+    ) => `SELECT old_person_id::VARCHAR AS o, person_id::VARCHAR AS p FROM person_overrides
+      WHERE project_id = '${p}' ORDER BY o`,
+    distinctIds: (p) => `SELECT distinct_id AS d, person_id::VARCHAR AS p FROM person_distinct_ids
+      WHERE project_id = '${p}' ORDER BY d`,
+    persons: (p) =>
+      `SELECT id::VARCHAR AS id, properties->>'name' AS name FROM persons WHERE project_id = '${p}'`,
+    groups: (p) => `SELECT properties->>'size' AS size FROM groups WHERE project_id = '${p}'`,
+  },
+  clickhouse: {
+    instant: (p) => `SELECT timestamp AS ms,
+      formatDateTime(toDateTime(intDiv(timestamp, 1000), 'UTC'), '%Y-%m-%d') AS day,
+      visitParamExtractString(properties, 'plan') AS plan FROM events WHERE project_id = '${p}'`,
+    // 18.16 cannot resolve an aliased column of a Distributed table joined as such: wrap it.
+    people: (p) => `SELECT count() AS n, uniqExact(coalesce(o.person_id, e.person_id)) AS people
+      FROM (SELECT project_id, person_id FROM events) AS e LEFT JOIN person_overrides AS o
+        ON o.project_id = e.project_id AND o.old_person_id = e.person_id
+      WHERE e.project_id = '${p}'`,
+    overrides: (p) => `SELECT old_person_id AS o, person_id AS p FROM person_overrides
+      WHERE project_id = '${p}' ORDER BY o`,
+    distinctIds: (p) => `SELECT distinct_id AS d, person_id AS p FROM person_distinct_ids
+      WHERE project_id = '${p}' ORDER BY d`,
+    persons: (p) =>
+      `SELECT id, visitParamExtractString(properties, 'name') AS name FROM persons WHERE project_id = '${p}'`,
+    groups: (p) =>
+      `SELECT visitParamExtractRaw(properties, 'size') AS size FROM groups WHERE project_id = '${p}'`,
+  },
+};
+
+/**
  * The behaviour every EventStore must have (DuckDB now, ClickHouse later).
  * `open` returns a fresh, empty store.
  */
 export function runEventStoreContract(name: string, open: () => Promise<EventStore>): void {
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
+    const probe = (name: string, projectId: string) => {
+      const sql = PROBES[store.dialect][name];
+      if (!sql) throw new Error(`no ${name} probe for ${store.dialect}`);
+      return { sql: sql(projectId), parameters: [] };
+    };
     before(async () => {
       store = await open();
     });
@@ -32,11 +86,9 @@ export function runEventStoreContract(name: string, open: () => Promise<EventSto
         groups: { company: 'acme' },
       });
       await store.write({ events: [e], identity: [] });
-      const rows = await store.execute<{ ms: number; day: string; plan: string }>({
-        sql: `SELECT epoch_ms(timestamp) AS ms, strftime(timestamp, '%Y-%m-%d') AS day,
-          properties->>'plan' AS plan FROM events WHERE project_id = $1`,
-        parameters: ['c1'],
-      });
+      const rows = await store.execute<{ ms: number; day: string; plan: string }>(
+        probe('instant', 'c1'),
+      );
       assert.deepEqual(rows, [{ ms: e.timestamp, day: '2024-03-03', plan: 'pro' }]);
     });
 
@@ -130,19 +182,9 @@ export function runEventStoreContract(name: string, open: () => Promise<EventSto
       // A replay of an applied set next to a new one: the applied one is skipped.
       await store.write({ events: [], identity: [second, third] });
       assert.equal(await store.identityWatermark(), base + 3);
-      const persons = await store.execute<{ n: number; people: number }>({
-        sql: `SELECT count(*) AS n, count(DISTINCT coalesce(o.person_id, e.person_id)) AS people
-              FROM events e LEFT JOIN person_overrides o
-                ON o.project_id = e.project_id AND o.old_person_id = e.person_id
-              WHERE e.project_id = 'c4'`,
-        parameters: [],
-      });
+      const persons = await store.execute<{ n: number; people: number }>(probe('people', 'c4'));
       assert.deepEqual(persons, [{ n: 3, people: 1 }]);
-      const overrides = await store.execute<{ o: string; p: string }>({
-        sql: `SELECT old_person_id::VARCHAR AS o, person_id::VARCHAR AS p FROM person_overrides
-              WHERE project_id = 'c4' ORDER BY o`,
-        parameters: [],
-      });
+      const overrides = await store.execute<{ o: string; p: string }>(probe('overrides', 'c4'));
       assert.deepEqual(
         overrides,
         [
@@ -150,25 +192,15 @@ export function runEventStoreContract(name: string, open: () => Promise<EventSto
           { o: p2, p: p3 },
         ].sort((x, y) => x.o.localeCompare(y.o)),
       );
-      const ids = await store.execute<{ d: string; p: string }>({
-        sql: `SELECT distinct_id AS d, person_id::VARCHAR AS p FROM person_distinct_ids
-              WHERE project_id = 'c4' ORDER BY d`,
-        parameters: [],
-      });
+      const ids = await store.execute<{ d: string; p: string }>(probe('distinctIds', 'c4'));
       assert.deepEqual(ids, [
         { d: 'a', p: p3 },
         { d: 'b', p: p3 },
         { d: 'c', p: p3 },
       ]);
-      const people = await store.execute<{ id: string; name: string }>({
-        sql: `SELECT id::VARCHAR AS id, properties->>'name' AS name FROM persons WHERE project_id = 'c4'`,
-        parameters: [],
-      });
+      const people = await store.execute<{ id: string; name: string }>(probe('persons', 'c4'));
       assert.deepEqual(people, [{ id: p3, name: 'abc' }]);
-      const groups = await store.execute<{ size: string }>({
-        sql: `SELECT properties->>'size' AS size FROM groups WHERE project_id = 'c4'`,
-        parameters: [],
-      });
+      const groups = await store.execute<{ size: string }>(probe('groups', 'c4'));
       assert.deepEqual(groups, [{ size: '3' }]);
       assert.equal(await store.deletePersonEvents('c4', p3), 3);
       assert.equal(await store.countEvents('c4'), 0);
