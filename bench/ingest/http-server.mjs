@@ -21,14 +21,21 @@ const handlers = {
     return { rss: m.rss, heapUsed: m.heapUsed, flush: ctx.ingestion.stats() };
   },
   count: async ({ projectId }) => ({ n: await ctx.events.countEvents(projectId) }),
-  // Polls until the event is stored; the received_at bound lets DuckDB skip old row groups.
-  probe: async ({ projectId, uuid, since }) => {
+  // When an event acknowledged at `ackedAt` is queryable: every spooled batch is
+  // accepted before its ack, and deleted only after its DuckDB commit, so once no
+  // batch accepted at or before `ackedAt` remains, the event is stored. Polling
+  // the spool is cheap; one query then confirms (and would catch a wrong guess).
+  probe: async ({ projectId, uuid, ackedAt }) => {
     for (;;) {
-      const [row] = await ctx.events.execute({
-        sql: `SELECT count(*) AS n FROM events WHERE project_id = $1 AND received_at >= $2 AND uuid = $3::UUID`,
-        parameters: [projectId, new Date(since - 60_000), uuid],
-      });
-      if (Number(row?.n ?? 0) > 0) return { at: Date.now() };
+      const oldest = ctx.ingestion.stats().oldestSpooledAt;
+      if (oldest === null || oldest > ackedAt) {
+        const at = Date.now();
+        const [row] = await ctx.events.execute({
+          sql: 'SELECT count(*) AS n FROM events WHERE project_id = $1 AND uuid = $2::UUID',
+          parameters: [projectId, uuid],
+        });
+        if (Number(row?.n ?? 0) > 0) return { at };
+      }
       await new Promise((r) => setTimeout(r, 5));
     }
   },

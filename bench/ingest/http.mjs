@@ -198,7 +198,9 @@ try {
   // 3. Lag at a steady rate, with a probe request every 250 ms.
   log(`steady ${k(LAG_RATE)} events/s for ${LAG_SECONDS} s with probes`);
   const lags = [];
+  const pending = [];
   let probing = true;
+  // One probe request every 250 ms; each is watched on its own, so probes overlap.
   const probes = (async () => {
     while (probing) {
       const body = batchBody();
@@ -211,8 +213,11 @@ try {
       await res.arrayBuffer();
       const ackedAt = Date.now();
       if (res.status === 200) {
-        const { at } = await server.call('probe', { projectId: project.id, uuid, since: ackedAt });
-        lags.push(at - ackedAt);
+        pending.push(
+          server
+            .call('probe', { projectId: project.id, uuid, ackedAt })
+            .then(({ at }) => lags.push(at - ackedAt)),
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -233,6 +238,7 @@ try {
   });
   probing = false;
   await probes;
+  await Promise.all(pending);
   lags.sort((a, b) => a - b);
   const steadyRate = (steady.ok * PER_REQUEST) / LAG_SECONDS;
   log(

@@ -9,6 +9,8 @@ export interface FlushStats {
   /** Batches and events accepted but not yet in the event store. */
   readonly spooledBatches: number;
   readonly spooledEvents: number;
+  /** When the oldest batch still spooled was accepted (ms since the epoch), or null. */
+  readonly oldestSpooledAt: number | null;
   readonly flushedEvents: number;
   readonly duplicatesSkipped: number;
   /** Ms from acceptance of the oldest batch of the last flush to its commit. */
@@ -86,6 +88,7 @@ export class Flusher {
     return {
       spooledBatches: depth.batches,
       spooledEvents: depth.events,
+      oldestSpooledAt: depth.oldestAcceptedAt,
       flushedEvents: this.flushed,
       duplicatesSkipped: this.duplicates,
       lastFlushLagMs: this.lastLag,

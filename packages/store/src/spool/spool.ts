@@ -106,6 +106,11 @@ export class Spool {
         PRIMARY KEY (project_id, day, reason)
       );
     `);
+    // `depth()` is polled often: this covering index answers it without reading
+    // the rows, which fill whole pages.
+    db.exec(
+      'CREATE INDEX IF NOT EXISTS spooled_batches_depth ON spooled_batches (accepted_at, event_count)',
+    );
     // Spools written before rows were encoded hold a JSON array of events and no head.
     const columns = db.prepare('PRAGMA table_info(spooled_batches)').all() as Array<{
       name: string;
