@@ -51,7 +51,6 @@ export function Chart({
         chart.setOption({
           color: PALETTE,
           textStyle: { fontFamily: 'inherit' },
-          aria: { enabled: true },
           animationDuration: 300,
           ...option,
         });
@@ -71,7 +70,8 @@ export function Chart({
       {failed ? (
         <span className="muted">{summary}</span>
       ) : (
-        <div ref={el} className="chart-canvas" />
+        // The summary above speaks for the picture; the canvas itself is hidden from assistive tech.
+        <div ref={el} className="chart-canvas" aria-hidden="true" />
       )}
     </div>
   );

@@ -67,14 +67,20 @@ export function InsightResult({
   const blocked = notReady(kind, params);
   const query: AnyQuery = buildQuery(kind, params, range);
   const key = JSON.stringify(query);
-  const result = useAsync<AnyResult | null>(
-    (signal) => (blocked ? Promise.resolve(null) : runQuery(projectId, query, { signal })),
+  // The answer carries the query it answers: for one render after the query
+  // changes, the previous answer is still held and must not be drawn as the new kind.
+  const result = useAsync<{ key: string; data: AnyResult | null }>(
+    async (signal) => ({
+      key,
+      data: blocked ? null : await runQuery(projectId, query, { signal }),
+    }),
     [projectId, key, blocked],
   );
   if (blocked) return <Empty message={t(blocked)} />;
-  if (result.status === 'loading') return <Loading />;
+  if (result.status === 'loading' || (result.status === 'ready' && result.data.key !== key))
+    return <Loading />;
   if (result.status === 'error') return <ErrorState error={result.error} onRetry={result.reload} />;
-  const data = result.data;
+  const data = result.data.data;
   if (data === null || isEmpty(kind, data)) return <Empty message={t('insights.noData')} />;
   return (
     <div data-testid="insight-result" data-kind={kind}>

@@ -136,7 +136,7 @@ export function PathsView({ result, compact = false }: { result: PathsResult; co
           label: {
             formatter: ({ name }: { name: string }) => {
               const n = byId.get(name);
-              return n ? `${n.event} (${fmt.compact(n.count)})` : name;
+              return n ? `${n.step + 1}. ${n.event} (${fmt.compact(n.count)})` : name;
             },
           },
         },
@@ -144,7 +144,10 @@ export function PathsView({ result, compact = false }: { result: PathsResult; co
     };
   }, [result, fmt]);
   const top = [...result.links].sort((a, b) => b.count - a.count).slice(0, 5);
-  const name = (id: string) => result.nodes.find((n) => n.id === id)?.event ?? id;
+  const name = (id: string) => {
+    const n = result.nodes.find((x) => x.id === id);
+    return n ? `${n.step + 1}. ${n.event}` : id;
+  };
   return (
     <>
       {sankey ? (
