@@ -1,6 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPostgresMetaStore, openSqliteMetaStore } from '@opsloop/store';
+import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
+import { parseClickHouseUrl } from '@opsloop/store/events/clickhouse/events-url';
+import type { EventStore } from '@opsloop/store/events/event-store';
+import type { IdentityStore } from '@opsloop/store/identity/identity-store';
+import { PostgresIdentityStore } from '@opsloop/store/identity/postgres/postgres-identity-store';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app-context.js';
 import { type Config, ConfigError } from '../config/config.js';
@@ -26,10 +31,25 @@ export async function openContext(
   mkdirSync(config.dataDir, { recursive: true });
   const closers: Array<() => Promise<void> | void> = [];
   const now = options.now ?? Date.now;
-  const meta = await openMetaStore(config, now);
+  // Opened first: a bad events URL or an unreachable cluster fails before anything else opens.
+  const scaleOut = await openScaleOutStores(config);
+  let meta: Awaited<ReturnType<typeof openMetaStore>>;
+  try {
+    meta = await openMetaStore(config, now);
+  } catch (err) {
+    await scaleOut?.events.close();
+    await scaleOut?.identity?.close();
+    throw err;
+  }
   closers.push(() => meta.close());
   // Replays what a crash left in the spool; closing flushes the spool into the event store.
-  const pipeline = await openPipeline({ dataDir: config.dataDir, log, now, background: true });
+  const pipeline = await openPipeline({
+    dataDir: config.dataDir,
+    log,
+    now,
+    background: true,
+    ...scaleOut,
+  });
   closers.push(() => pipeline.close());
   const ctx: AppContext = {
     config,
@@ -88,4 +108,42 @@ async function openMetaStore(config: Config, now: () => number) {
     }
   }
   return openSqliteMetaStore({ file: join(config.dataDir, 'meta.sqlite'), now });
+}
+
+/**
+ * The stores a cluster of API nodes shares, when `OPSLOOP_EVENTS_URL` names
+ * ClickHouse: events there, and identity in PostgreSQL when
+ * `OPSLOOP_DATABASE_URL` is set (every node must resolve distinct ids the same
+ * way). Unset: undefined, and the pipeline opens its embedded stores. The URL is
+ * checked before anything opens, so a typo fails at start naming the variable.
+ */
+async function openScaleOutStores(
+  config: Config,
+): Promise<{ events: EventStore; identity?: IdentityStore } | undefined> {
+  if (!config.eventsUrl) return undefined;
+  let options: ReturnType<typeof parseClickHouseUrl>;
+  try {
+    options = parseClickHouseUrl(config.eventsUrl);
+  } catch (err) {
+    throw new ConfigError(
+      `OPSLOOP_EVENTS_URL: ${err instanceof Error ? err.message : String(err)}.`,
+    );
+  }
+  let events: EventStore;
+  try {
+    events = await ClickHouseEventStore.open(options);
+  } catch (err) {
+    throw new ConfigError(
+      `OPSLOOP_EVENTS_URL: cannot open the ClickHouse event store (${err instanceof Error ? err.message : String(err)}).`,
+    );
+  }
+  if (!config.databaseUrl) return { events };
+  try {
+    return { events, identity: await PostgresIdentityStore.open({ url: config.databaseUrl }) };
+  } catch (err) {
+    await events.close();
+    throw new ConfigError(
+      `OPSLOOP_DATABASE_URL: cannot open the PostgreSQL identity store (${err instanceof Error ? err.message : String(err)}).`,
+    );
+  }
 }

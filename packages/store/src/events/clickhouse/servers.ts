@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { inlineLiteral, type QueryParameter } from '@opsloop/engine';
 
 /** A value as a ClickHouse literal: typed and escaped (18.16 has no query parameters). */
@@ -40,6 +40,8 @@ export class Server {
       ...(address.username ? { username: address.username } : {}),
       ...(address.password ? { password: address.password } : {}),
       request_timeout: 300_000,
+      // Failures reach the caller as errors; the client's own logging would print them twice.
+      log: { level: ClickHouseLogLevel.OFF },
       clickhouse_settings: SETTINGS,
     });
   }

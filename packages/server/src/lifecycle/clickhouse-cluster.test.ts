@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { EventStore } from '@opsloop/store/events/event-store';
+import {
+  clickhouseSkipReason,
+  type RunningClickHouse,
+  startClickHouse,
+  TEST_CLUSTER,
+} from '@opsloop/store/testing/clickhouse/start-clickhouse';
+import {
+  postgresSkipReason,
+  type RunningPostgres,
+  startPostgres,
+} from '@opsloop/store/testing/postgres/start-postgres';
+import { ConfigError } from '../config/config.js';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
+
+const skip = clickhouseSkipReason() ?? postgresSkipReason();
+let ch: RunningClickHouse | undefined;
+let pg: RunningPostgres | undefined;
+before(async () => {
+  if (skip) return;
+  [ch, pg] = await Promise.all([startClickHouse({ shards: 2 }), startPostgres()]);
+});
+after(async () => {
+  await Promise.all([ch?.stop(), pg?.stop()]);
+});
+
+interface PostHogEvent {
+  readonly event: string;
+  readonly distinct_id: string;
+  readonly uuid: string;
+  readonly timestamp: string;
+  readonly properties: Record<string, unknown>;
+}
+
+let clock = Date.UTC(2024, 4, 1);
+const ev = (event: string, distinctId: string, properties: Record<string, unknown> = {}) => {
+  clock += 60_000;
+  return {
+    event,
+    distinct_id: distinctId,
+    uuid: randomUUID(),
+    timestamp: new Date(clock).toISOString(),
+    properties,
+  } satisfies PostHogEvent;
+};
+const identify = (user: string, anon: string) => ev('$identify', user, { $anon_distinct_id: anon });
+
+/** The traffic, in steps: each step's batches go to the node named, then both flush. */
+const STEPS: ReadonlyArray<ReadonlyArray<{ node: 0 | 1; events: readonly PostHogEvent[] }>> =
+  (() => {
+    const first = [ev('$pageview', 'anon-1'), ev('$pageview', 'anon-2'), ev('signup', 'anon-2')];
+    return [
+      [
+        { node: 0, events: first },
+        { node: 1, events: [ev('$pageview', 'anon-3'), ev('$pageview', 'user-4')] },
+      ],
+      // Identities created on one node are merged on the other.
+      [
+        { node: 1, events: [identify('user-1', 'anon-1'), ev('purchase', 'user-1')] },
+        { node: 0, events: [identify('user-2', 'anon-3')] },
+      ],
+      // A client retries the first batch against the other node: counted once.
+      [{ node: 1, events: first }],
+      [
+        { node: 0, events: [identify('user-2', 'anon-2'), ev('purchase', 'user-2')] },
+        { node: 1, events: [ev('$pageview', 'user-1'), ev('$pageview', 'anon-2')] },
+      ],
+    ];
+  })();
+
+async function send(server: TestServer, writeKey: string, events: readonly PostHogEvent[]) {
+  const res = await fetch(`${server.url}/batch/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ api_key: writeKey, batch: events }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+async function flushed(server: TestServer): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const stats = server.ctx.ingestion.stats();
+    if (stats.spooledEvents === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the spool did not drain');
+}
+
+/** What a node sees: events, and distinct ids grouped by their merged person. */
+async function view(events: EventStore, projectId: string) {
+  const p = `'${projectId}'`;
+  const sql =
+    events.dialect === 'clickhouse'
+      ? `SELECT e.distinct_id AS d, coalesce(o.person_id, e.person_id) AS p
+         FROM (SELECT project_id, distinct_id, person_id FROM events WHERE project_id = ${p}) AS e
+         LEFT JOIN person_overrides AS o ON o.project_id = e.project_id AND o.old_person_id = e.person_id`
+      : `SELECT e.distinct_id AS d, coalesce(o.person_id, e.person_id)::VARCHAR AS p
+         FROM events e LEFT JOIN person_overrides o
+           ON o.project_id = e.project_id AND o.old_person_id = e.person_id
+         WHERE e.project_id = ${p}`;
+  const rows = await events.execute<{ d: string; p: string }>({ sql, parameters: [] });
+  const byPerson = new Map<string, Set<string>>();
+  for (const r of rows) byPerson.set(r.p, (byPerson.get(r.p) ?? new Set()).add(r.d));
+  const persons = await events.execute<{ n: number }>({
+    sql: `SELECT count(*) AS n FROM persons WHERE project_id = ${p}`,
+    parameters: [],
+  });
+  return {
+    events: rows.length,
+    people: [...byPerson.values()].map((ids) => [...ids].sort().join(',')).sort(),
+    personRows: Number(persons[0]?.n ?? 0),
+  };
+}
+
+async function makeProject(server: TestServer) {
+  const user = `${randomUUID()}@example.com`;
+  const owner = await server.ctx.meta.users.create({ email: user, name: 'Ops', passwordHash: 'x' });
+  const org = await server.ctx.meta.orgs.create({ name: 'Ops', ownerUserId: owner.id });
+  return server.ctx.meta.projects.create({
+    orgId: org.id,
+    name: 'Shop',
+    timezone: 'UTC',
+    currency: 'USD',
+  });
+}
+
+describe('two API nodes on a ClickHouse cluster and PostgreSQL', { skip }, () => {
+  it('count every event once and agree with each other and with the embedded stores', async () => {
+    if (!ch || !pg) throw new Error('servers not started');
+    const [s0, s1] = ch.nodes;
+    assert.ok(s0 && s1);
+    const database = await ch.createDatabase();
+    const shards = `127.0.0.1:${s0.httpPort},127.0.0.1:${s1.httpPort}`;
+    const pgUrl = await pg.createDatabase();
+    const nodeEnv = (via: number) => ({
+      OPSLOOP_DATABASE_URL: pgUrl,
+      OPSLOOP_EVENTS_URL: `clickhouse://127.0.0.1:${via}/${database}?cluster=${TEST_CLUSTER}&shards=${shards}`,
+    });
+    // Each node has its own data directory (its spool) and talks to a different shard.
+    const nodes = [
+      await startTestServer(nodeEnv(s0.httpPort)),
+      await startTestServer(nodeEnv(s1.httpPort)),
+    ] as const;
+    const embedded = await startTestServer();
+    try {
+      const project = await makeProject(nodes[0]);
+      const local = await makeProject(embedded);
+      for (const step of STEPS) {
+        for (const batch of step) {
+          await send(nodes[batch.node], project.writeKey, batch.events);
+          await send(embedded, local.writeKey, batch.events);
+          await flushed(nodes[batch.node]);
+        }
+        await Promise.all([...nodes, embedded].map(flushed));
+      }
+      const [a, b, reference] = await Promise.all([
+        view(nodes[0].ctx.events, project.id),
+        view(nodes[1].ctx.events, project.id),
+        view(embedded.ctx.events, local.id),
+      ]);
+      const sent = new Set(STEPS.flat().flatMap((s) => s.events.map((e) => e.uuid))).size;
+      assert.equal(reference.events, sent, 'the embedded store counts each event once');
+      assert.deepEqual(a, reference);
+      assert.deepEqual(b, reference);
+      // The merges happened: user-1 owns anon-1's events, user-2 both anon-2's and anon-3's.
+      assert.ok(a.people.includes('anon-1,user-1'), JSON.stringify(a.people));
+      assert.ok(a.people.some((p) => p.includes('anon-3') && p.includes('user-2')));
+      assert.equal(await nodes[0].ctx.events.countEvents(project.id), sent);
+      assert.equal(await nodes[1].ctx.events.countEvents(project.id), sent);
+    } finally {
+      await Promise.all([...nodes, embedded].map((n) => n.dispose()));
+    }
+  });
+
+  it('refuses to start, naming the variable, when the events URL is malformed or unreachable', async () => {
+    await assert.rejects(
+      startTestServer({ OPSLOOP_EVENTS_URL: 'clickhouse://127.0.0.1:1/db?cluster=c' }),
+      (err: unknown) =>
+        err instanceof ConfigError && /OPSLOOP_EVENTS_URL: shards=/.test(err.message),
+    );
+    await assert.rejects(
+      startTestServer({ OPSLOOP_EVENTS_URL: 'clickhouse://127.0.0.1:1/db' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /OPSLOOP_EVENTS_URL: cannot open the ClickHouse/.test(err.message),
+    );
+  });
+});
