@@ -11,7 +11,7 @@ import { resolveSegments } from './plan/segments.js';
 import { planStickiness } from './plan/stickiness.js';
 import { planTrends } from './plan/trends.js';
 import type { CompiledQuery } from './sql/compiled-query.js';
-import type { ChunkReducer } from './sql/dialect/column-chunk.js';
+import type { ChunkedQuery } from './sql/dialect/column-chunk.js';
 import { DuckDbCompiler } from './sql/dialect/duckdb.js';
 import { isValidTimezone } from './time/zoned.js';
 
@@ -24,10 +24,10 @@ export interface CompiledAnalyticsQuery {
   readonly compiled: CompiledQuery;
   readonly shape: (rows: readonly Row[]) => AnalyticsResult;
   /**
-   * When set, a store that can stream column chunks should fold them with a
-   * fresh reducer instead of building row objects (same result, far less memory).
+   * When set, a store that can stream column chunks should run this instead
+   * and fold the chunks with a fresh reducer (same result, no row objects).
    */
-  readonly chunked?: () => ChunkReducer<AnalyticsResult>;
+  readonly chunked?: ChunkedQuery<AnalyticsResult>;
 }
 
 /**
@@ -48,9 +48,12 @@ export function compileQuery(
   const plan = planOf(resolveSegments(query, options.segments), options);
   const compiler = new DuckDbCompiler();
   const compiled = compiler.compile(plan.root);
-  return plan.chunked
-    ? { compiled, shape: plan.shape, chunked: plan.chunked }
-    : { compiled, shape: plan.shape };
+  if (!plan.chunked) return { compiled, shape: plan.shape };
+  const chunked = {
+    compiled: new DuckDbCompiler().compile(plan.chunked.root),
+    reducer: plan.chunked.reducer,
+  };
+  return { compiled, shape: plan.shape, chunked };
 }
 
 function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> {

@@ -8,4 +8,11 @@ export type { CompiledQuery, QueryParameter } from './sql/compiled-query.js';
 export { DefaultCompiler } from './sql/compiler/default-compiler.js';
 export { inlineLiteral, quoteIdentifier } from './sql/compiler/literals.js';
 export type { DialectAdapter } from './sql/dialect/adapter.js';
+export type {
+  ChunkedQuery,
+  ChunkReducer,
+  ColumnChunk,
+  ColumnValues,
+  UuidWords,
+} from './sql/dialect/column-chunk.js';
 export { DuckDbCompiler, duckdbAdapter } from './sql/dialect/duckdb.js';

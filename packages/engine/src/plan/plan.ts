@@ -1,4 +1,5 @@
 import type { SqlNode } from '../sql/ast/nodes.js';
+import type { ChunkReducer } from '../sql/dialect/column-chunk.js';
 import { MAX_BUCKETS } from '../time/date-range.js';
 import { QueryPlanError } from './context.js';
 
@@ -8,6 +9,11 @@ export type Row = Readonly<Record<string, unknown>>;
 export interface Plan<R> {
   readonly root: SqlNode;
   readonly shape: (rows: readonly Row[]) => R;
+  /**
+   * The same result from another SQL whose rows are folded chunk by chunk,
+   * for stores that stream column chunks (results too large for row objects).
+   */
+  readonly chunked?: { readonly root: SqlNode; readonly reducer: () => ChunkReducer<R> };
 }
 
 export function checkBuckets(n: number): void {

@@ -219,6 +219,10 @@ describe('analytics engine on DuckDB agrees with the reference', () => {
           const got = await runAnalyticsQuery(db, q, ctx);
           const want = referenceFunnel(data, q, ctx);
           assert.deepEqual(canon(sortGroups(got)), canon(sortGroups(want)));
+          // The same funnel shaped from row objects (stores that cannot stream chunks).
+          const rowsOnly = { dialect: db.dialect, execute: db.execute.bind(db) };
+          const viaRows = await runAnalyticsQuery(rowsOnly, q, ctx);
+          assert.deepEqual(canon(sortGroups(viaRows)), canon(sortGroups(want)));
         },
       ),
       { numRuns: 80 },

@@ -1,4 +1,9 @@
-import { type CompileOptions, compileQuery } from '@opsloop/engine';
+import {
+  type ColumnChunk,
+  type CompiledQuery,
+  type CompileOptions,
+  compileQuery,
+} from '@opsloop/engine';
 import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
 import type { EventStore } from '../events/event-store.js';
 
@@ -8,7 +13,13 @@ import type { EventStore } from '../events/event-store.js';
  * that cannot be planned (the route maps it to a 400 naming the field).
  */
 /** The part of an event store that analytics needs. */
-export type AnalyticsSource = Pick<EventStore, 'dialect' | 'execute'>;
+export type AnalyticsSource = Pick<EventStore, 'dialect' | 'execute'> & {
+  /** Streams the result as column chunks; large results (funnels) use it when present. */
+  readonly executeChunks?: (
+    query: CompiledQuery,
+    onChunk: (chunk: ColumnChunk) => void,
+  ) => Promise<void>;
+};
 
 export async function runAnalyticsQuery(
   store: AnalyticsSource,
@@ -16,6 +27,11 @@ export async function runAnalyticsQuery(
   context: Omit<CompileOptions, 'dialect'>,
 ): Promise<AnalyticsResult> {
   if (store.dialect !== 'duckdb') throw new Error(`no analytics compiler for ${store.dialect} yet`);
-  const { compiled, shape } = compileQuery(query, { ...context, dialect: 'duckdb' });
+  const { compiled, shape, chunked } = compileQuery(query, { ...context, dialect: 'duckdb' });
+  if (chunked && store.executeChunks) {
+    const reducer = chunked.reducer();
+    await store.executeChunks(chunked.compiled, (chunk) => reducer.add(chunk));
+    return reducer.finish();
+  }
   return shape(await store.execute(compiled));
 }

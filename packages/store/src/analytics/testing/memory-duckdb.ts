@@ -1,7 +1,8 @@
 import { DuckDBInstance, timestampTZValue } from '@duckdb/node-api';
-import type { CompiledQuery } from '@opsloop/engine';
+import type { ColumnChunk, CompiledQuery } from '@opsloop/engine';
 import { EVENTS_DDL } from '../../events/duckdb/ddl.js';
 import { toDuckDBParameter, toJsonSafe } from '../../events/duckdb/values.js';
+import { streamDuckDbChunks } from '../duckdb-chunks.js';
 import type { AnalyticsSource } from '../run-query.js';
 
 /** An event row for tests; omitted columns are NULL. */
@@ -107,6 +108,10 @@ export class MemoryDuckDb implements AnalyticsSource {
       query.parameters.map(toDuckDBParameter),
     );
     return reader.getRowObjectsJS().map((r) => toJsonSafe(r) as Row);
+  }
+
+  executeChunks(query: CompiledQuery, onChunk: (chunk: ColumnChunk) => void): Promise<void> {
+    return streamDuckDbChunks(this.conn, query, onChunk);
   }
 
   /** The plan DuckDB would run, to check that SQL binds against the real tables. */

@@ -1,0 +1,161 @@
+import { PersonEvents } from './person-events.js';
+
+const EMPTY = -1;
+const PARTITION_BITS = 8;
+const PARTITIONS = 1 << PARTITION_BITS;
+/** Int32 fields per event: four UUID words, group, step bits, exclusion bits. */
+const STRIDE = 7;
+
+/**
+ * Groups a flat, unordered stream of events by person in JS, so that the
+ * database only filters (no hash aggregation into per-person lists, no sort).
+ * A person is an exact key: the four 32-bit words of their UUID plus the
+ * breakdown group's id.
+ *
+ * Events are first appended to one of 256 partitions by key hash (sequential
+ * writes), then each partition is grouped on its own with a hash table and a
+ * counting sort small enough to stay in cache: a single table over a million
+ * persons costs a cache miss per event and is several times slower.
+ */
+export class PersonGrouping {
+  private readonly ints: Int32Array<ArrayBuffer>[] = [];
+  private readonly times: Float64Array<ArrayBuffer>[] = [];
+  private readonly counts = new Int32Array(PARTITIONS);
+  events = 0;
+
+  constructor() {
+    for (let p = 0; p < PARTITIONS; p++) {
+      this.ints.push(new Int32Array(256 * STRIDE));
+      this.times.push(new Float64Array(256));
+    }
+  }
+
+  push(
+    w0: number,
+    w1: number,
+    w2: number,
+    w3: number,
+    group: number,
+    t: number,
+    steps: number,
+    exclusions: number,
+  ): void {
+    const part = hash(w0, w1, w2, w3, group) >>> (32 - PARTITION_BITS);
+    const i = this.counts[part] ?? 0;
+    let ints = this.ints[part] ?? new Int32Array(0);
+    let times = this.times[part] ?? new Float64Array(0);
+    if (i === times.length) {
+      const grownInts = new Int32Array(ints.length * 2);
+      grownInts.set(ints);
+      ints = grownInts;
+      this.ints[part] = ints;
+      const grownTimes = new Float64Array(times.length * 2);
+      grownTimes.set(times);
+      times = grownTimes;
+      this.times[part] = times;
+    }
+    const k = i * STRIDE;
+    ints[k] = w0;
+    ints[k + 1] = w1;
+    ints[k + 2] = w2;
+    ints[k + 3] = w3;
+    ints[k + 4] = group;
+    ints[k + 5] = steps;
+    ints[k + 6] = exclusions;
+    times[i] = t;
+    this.counts[part] = i + 1;
+    this.events++;
+  }
+
+  /** Calls `visit` once per person with their events (in no particular order) and group id. */
+  forEachPerson(
+    inRange: (t: number) => boolean,
+    visit: (events: PersonEvents, group: number) => void,
+  ): void {
+    const ev = new PersonEvents();
+    for (let part = 0; part < PARTITIONS; part++) {
+      const n = this.counts[part] ?? 0;
+      const ints = this.ints[part] ?? new Int32Array(0);
+      const times = this.times[part] ?? new Float64Array(0);
+      const { pid, first, persons } = localPersons(ints, n);
+      // Counting sort of the partition's events by person.
+      const start = new Int32Array(persons + 1);
+      for (let i = 0; i < n; i++) {
+        const q = (pid[i] ?? 0) + 1;
+        start[q] = (start[q] ?? 0) + 1;
+      }
+      for (let p = 0; p < persons; p++) start[p + 1] = (start[p + 1] ?? 0) + (start[p] ?? 0);
+      const next = start.slice(0, persons);
+      const order = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = pid[i] ?? 0;
+        order[next[p] ?? 0] = i;
+        next[p] = (next[p] ?? 0) + 1;
+      }
+      for (let p = 0; p < persons; p++) {
+        ev.clear();
+        for (let k = start[p] ?? 0; k < (start[p + 1] ?? 0); k++) {
+          const i = order[k] ?? 0;
+          const t = times[i] ?? 0;
+          ev.push(t, ints[i * STRIDE + 5] ?? 0, ints[i * STRIDE + 6] ?? 0, inRange(t));
+        }
+        visit(ev, ints[(first[p] ?? 0) * STRIDE + 4] ?? 0);
+      }
+    }
+  }
+}
+
+/** Dense person numbers within one partition: pid per event, and each person's first event. */
+function localPersons(
+  ints: Int32Array,
+  n: number,
+): { pid: Int32Array; first: Int32Array; persons: number } {
+  let size = 16;
+  while (size < n * 2) size *= 2;
+  const mask = size - 1;
+  const slots = new Int32Array(size).fill(EMPTY);
+  const pid = new Int32Array(n);
+  const first = new Int32Array(n);
+  let persons = 0;
+  for (let i = 0; i < n; i++) {
+    const k = i * STRIDE;
+    const w0 = ints[k] ?? 0;
+    const w1 = ints[k + 1] ?? 0;
+    const w2 = ints[k + 2] ?? 0;
+    const w3 = ints[k + 3] ?? 0;
+    const g = ints[k + 4] ?? 0;
+    let h = hash(w0, w1, w2, w3, g) & mask;
+    for (;;) {
+      const p = slots[h] ?? EMPTY;
+      if (p === EMPTY) {
+        slots[h] = persons;
+        first[persons] = i;
+        pid[i] = persons++;
+        break;
+      }
+      const f = (first[p] ?? 0) * STRIDE;
+      if (
+        ints[f] === w0 &&
+        ints[f + 1] === w1 &&
+        ints[f + 2] === w2 &&
+        ints[f + 3] === w3 &&
+        ints[f + 4] === g
+      ) {
+        pid[i] = p;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+  }
+  return { pid, first, persons };
+}
+
+/** Mixes the key words (murmur3-style); it only spreads keys, equality is exact. */
+function hash(w0: number, w1: number, w2: number, w3: number, g: number): number {
+  let h = Math.imul(w0 ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ w1 ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ w2 ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ w3 ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ g ^ (h >>> 16), 0x27d4eb2d);
+  return (h ^ (h >>> 15)) >>> 0;
+}

@@ -1,0 +1,37 @@
+import type { CompiledQuery } from '../compiled-query.js';
+
+/**
+ * One chunk of a query result read column by column, so that large results
+ * (a funnel's events) reach the shaper without one JS object per row. Stores
+ * adapt their driver's native chunks to it (DuckDB data chunks keep each
+ * column in a typed array).
+ */
+export interface ColumnChunk {
+  readonly rowCount: number;
+  /** A column by position in the SELECT list. */
+  column(index: number): ColumnValues;
+  /** A UUID column as four 32-bit words, for exact grouping without strings. */
+  uuid(index: number): UuidWords;
+}
+
+/** Values of one column: null, number (DOUBLE, INTEGER), bigint, string or boolean. */
+export interface ColumnValues {
+  get(row: number): unknown;
+}
+
+export interface UuidWords {
+  /** Word `k` (0…3) of row `row`'s UUID; any fixed order, equal UUIDs give equal words. */
+  word(row: number, k: number): number;
+}
+
+/** Folds chunks into a result; a fresh reducer per execution. */
+export interface ChunkReducer<R> {
+  add(chunk: ColumnChunk): void;
+  finish(): R;
+}
+
+/** A query to stream as column chunks, and the reducer that folds them. */
+export interface ChunkedQuery<R> {
+  readonly compiled: CompiledQuery;
+  readonly reducer: () => ChunkReducer<R>;
+}
