@@ -1,5 +1,6 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { CompiledQuery } from '@opsloop/engine';
+import type { ColumnChunk, CompiledQuery } from '@opsloop/engine';
+import { streamDuckDbChunks } from '../../analytics/duckdb-chunks.js';
 import { encodeEventRows, FIELD_SEPARATOR } from '../../spool/event-rows.js';
 import {
   type EncodedEvents,
@@ -79,6 +80,11 @@ export class DuckDBEventStore implements EventStore {
       );
       return reader.getRowObjectsJS().map((r) => toJsonSafe(r) as Row);
     });
+  }
+
+  /** Large analytics results (funnels) as column chunks, without row objects. */
+  executeChunks(query: CompiledQuery, onChunk: (chunk: ColumnChunk) => void): Promise<void> {
+    return this.reads.run(() => streamDuckDbChunks(this.reader, query, onChunk));
   }
 
   async findStored(keys: readonly EventKey[]): Promise<Set<string>> {
