@@ -244,6 +244,46 @@ describe('console analytics in a browser', () => {
     });
   });
 
+  it('builds a segment visually, shows its live count and portrait, and opens a person', async () => {
+    await withPage('analytics-segment', async ({ page }) => {
+      await signIn(page, `/p/${ws.project.id}/people?tab=segments`);
+      await page.getByLabel('Condition 1').selectOption('performed');
+      await page.getByLabel('Event', { exact: true }).fill('purchase');
+      await page.getByLabel('In the last (days)').fill('30');
+      const count = page.getByTestId('segment-count');
+      await count.getByText(/people match/).waitFor({ timeout: 15_000 });
+      const where = { performed: 'purchase', within: { days: 30 } };
+      const expected = await api<{ count: number }>(
+        'GET',
+        `/persons?limit=1&where=${encodeURIComponent(JSON.stringify(where))}`,
+      );
+      assert.ok(expected.count > 0, 'the demo has buyers');
+      assert.equal((await count.textContent())?.replace(/[^0-9]/g, ''), String(expected.count));
+      await page.getByLabel('Segment name').first().fill('Buyers, 30 days');
+      await page.getByRole('button', { name: 'Save segment' }).click();
+      await page
+        .getByTestId('segment-table')
+        .getByRole('cell', { name: 'Buyers, 30 days', exact: true })
+        .waitFor();
+      await page
+        .getByTestId('portrait')
+        .locator('table, .state-error')
+        .first()
+        .waitFor({ timeout: 15_000 });
+      const segments = await api<{ segments: { name: string; filter: unknown }[] }>(
+        'GET',
+        '/segments',
+      );
+      assert.deepEqual(segments.segments.find((x) => x.name === 'Buyers, 30 days')?.filter, where);
+
+      await page.getByRole('button', { name: 'People', exact: true }).click();
+      const first = page.getByTestId('person-table').getByRole('link').first();
+      await first.click();
+      await page.waitForURL(/\/people\/[^/?]+$/);
+      await page.getByTestId('person-timeline').locator('li').first().waitFor({ timeout: 15_000 });
+    });
+  });
+
   it('shows an event sent through the capture API in the live stream', async () => {
     await withPage('analytics-live', async ({ page }) => {
       await signIn(page, `/p/${ws.project.id}/data`);

@@ -78,7 +78,7 @@ function ProjectRoutes() {
             <Route path={`${base}/overview`} component={OverviewView} />
             <Route path={`${base}/insights`} component={InsightsView} />
             <Route path={`${base}/dashboards/:dashboardId?`} component={DashboardsView} />
-            <Route path={`${base}/people`} component={PeopleView} />
+            <Route path={`${base}/people/:personId?`} component={PeopleView} />
             <Route path={`${base}/data`} component={DataSection} />
             <Route path={`${base}/settings/:tab?`} component={SettingsView} />
             <Route>

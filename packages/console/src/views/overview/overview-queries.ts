@@ -1,4 +1,10 @@
-import { type DateRange, type LifecycleResult, runQuery } from '../../api/query';
+import {
+  type DateRange,
+  type LifecycleResult,
+  runQuery,
+  type TrendsQuery,
+  type TrendsResult,
+} from '../../api/query';
 import { previousPeriod, todayLocal } from '../../lib/date-range';
 import { ACTIVATION_WINDOW_DAYS, EVENTS, PROPERTIES, RETENTION_WEEKS } from '../../lib/events';
 import type { Figure } from './FigureCard';
@@ -28,24 +34,38 @@ async function both<T>(range: DateRange, run: (r: DateRange) => Promise<T>): Pro
   return Promise.all([run(range), run(previousPeriod(range))]);
 }
 
+/**
+ * A trends query with `compare` on, split into the current and the previous
+ * period: one scan instead of two (the event store answers one query at a time).
+ */
+async function trendsWithPrevious(
+  projectId: string,
+  query: Omit<TrendsQuery, 'compare'>,
+  signal: AbortSignal,
+): Promise<[TrendsResult, TrendsResult]> {
+  const r = await runQuery(projectId, { ...query, compare: true }, { signal });
+  return [
+    { series: r.series.filter((s) => s.period !== 'previous') },
+    { series: r.series.filter((s) => s.period === 'previous') },
+  ];
+}
+
 /** New persons (unique signups) by channel. */
 export async function loadAcquisition({
   projectId,
   range,
   signal,
 }: Load): Promise<Figure<ChannelTotal[]>> {
-  const [cur, prev] = await both(range, (dateRange) =>
-    runQuery(
-      projectId,
-      {
-        kind: 'trends',
-        series: [{ event: EVENTS.signup, math: 'unique_persons' }],
-        interval: 'day',
-        dateRange,
-        breakdown: { on: 'event', property: PROPERTIES.channel },
-      },
-      { signal },
-    ),
+  const [cur, prev] = await trendsWithPrevious(
+    projectId,
+    {
+      kind: 'trends',
+      series: [{ event: EVENTS.signup, math: 'unique_persons' }],
+      interval: 'day',
+      dateRange: range,
+      breakdown: { on: 'event', property: PROPERTIES.channel },
+    },
+    signal,
   );
   const total = seriesTotal(cur);
   return {
@@ -102,17 +122,15 @@ export async function loadRevenue({
   range,
   signal,
 }: Load): Promise<Figure<{ date: string; value: number }[]>> {
-  const [cur, prev] = await both(range, (dateRange) =>
-    runQuery(
-      projectId,
-      {
-        kind: 'trends',
-        series: [{ event: EVENTS.purchase, math: 'sum', property: PROPERTIES.revenue }],
-        interval: 'day',
-        dateRange,
-      },
-      { signal },
-    ),
+  const [cur, prev] = await trendsWithPrevious(
+    projectId,
+    {
+      kind: 'trends',
+      series: [{ event: EVENTS.purchase, math: 'sum', property: PROPERTIES.revenue }],
+      interval: 'day',
+      dateRange: range,
+    },
+    signal,
   );
   const points = dailyPoints(cur);
   return {
@@ -128,20 +146,18 @@ export async function loadReferral({
   range,
   signal,
 }: Load): Promise<Figure<{ invited: number; signups: number }>> {
-  const [cur, prev] = await both(range, (dateRange) =>
-    runQuery(
-      projectId,
-      {
-        kind: 'trends',
-        series: [
-          { event: EVENTS.inviteAccepted, math: 'unique_persons' },
-          { event: EVENTS.signup, math: 'unique_persons' },
-        ],
-        interval: 'day',
-        dateRange,
-      },
-      { signal },
-    ),
+  const [cur, prev] = await trendsWithPrevious(
+    projectId,
+    {
+      kind: 'trends',
+      series: [
+        { event: EVENTS.inviteAccepted, math: 'unique_persons' },
+        { event: EVENTS.signup, math: 'unique_persons' },
+      ],
+      interval: 'day',
+      dateRange: range,
+    },
+    signal,
   );
   const pick = (r: typeof cur) => ({
     invited: r.series[0]?.total ?? 0,
