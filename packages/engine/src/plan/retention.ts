@@ -57,7 +57,10 @@ export function planRetention(q: RetentionQuery, ctx: PlanContext): Plan<Retenti
   const cohortSql = firstTime
     ? sql`SELECT person, arg_min(b, ts) AS cohort FROM (${start}) s GROUP BY person HAVING min(ts) >= ${from}`
     : sql`SELECT DISTINCT person, b AS cohort FROM (${start}) s`;
-  const root = sql`WITH c AS (${cohortSql}), r AS (SELECT DISTINCT person, b FROM (${ret}) x) SELECT cohort, NULL::BIGINT AS ret, count(*) AS n FROM c GROUP BY cohort UNION ALL SELECT c.cohort, r.b AS ret, count(DISTINCT c.person) AS n FROM c JOIN r ON r.person = c.person AND r.b > c.cohort GROUP BY 1, 2`;
+  // Return events join the (small) cohorts before anything is made distinct:
+  // most return events belong to persons outside every cohort and drop out in
+  // the join probe instead of filling a DISTINCT over all (person, period) pairs.
+  const root = sql`WITH c AS (${cohortSql}) SELECT cohort, NULL::BIGINT AS ret, count(*) AS n FROM c GROUP BY cohort UNION ALL SELECT c.cohort, x.b AS ret, count(DISTINCT c.person) AS n FROM (${ret}) x JOIN c ON x.person = c.person AND x.b > c.cohort GROUP BY 1, 2`;
   return {
     root,
     shape: (rows) => {
