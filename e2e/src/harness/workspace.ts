@@ -26,6 +26,9 @@ export async function makeWorkspace(server: TestServer, label = 'e2e'): Promise<
     timezone: 'Asia/Shanghai',
     currency: 'CNY',
   });
+  // Projects list in creation order (milliseconds, then a random id): a distinct
+  // creation time keeps "the first project" the same on every run.
+  await new Promise((resolve) => setTimeout(resolve, 5));
   const secondProject = await meta.projects.create({
     orgId: org.id,
     name: 'Blog',
