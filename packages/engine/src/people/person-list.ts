@@ -39,7 +39,11 @@ export function personCountQuery(s: Omit<PersonListSpec, 'limit' | 'offset'>): C
 }
 
 function matched(s: Omit<PersonListSpec, 'limit' | 'offset'>): SqlNode {
-  const base = matchingPersons(s.where, { projectId: s.projectId, asOf: s.asOf });
+  const base = matchingPersons(s.where, {
+    projectId: s.projectId,
+    asOf: s.asOf,
+    withProperties: true,
+  });
   const conds: SqlNode[] = [];
   if (s.search !== undefined && s.search.trim() !== '') {
     const q = s.search.trim().toLowerCase();

@@ -1,7 +1,7 @@
 import { InstantNode } from '../sql/ast/nodes.js';
 import { sql } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
-import { compileDuckDb, personEventsWhere } from './person-scope.js';
+import { compileDuckDb, eventsOfIds, personEventsWhere } from './person-scope.js';
 
 /**
  * The person's current row: props (JSON text), is_identified, created_at (ms),
@@ -43,7 +43,12 @@ export interface TimelineCursor {
 export function timelineQuery(
   projectId: string,
   personId: string,
-  options: { limit: number; cursor?: TimelineCursor | undefined },
+  options: {
+    limit: number;
+    cursor?: TimelineCursor | undefined;
+    /** Ids merged into the person (from `mergedIdsQuery`); without it a subquery finds them. */
+    mergedIds?: readonly string[] | undefined;
+  },
 ): CompiledQuery {
   const c = options.cursor;
   const after = c
@@ -51,6 +56,6 @@ export function timelineQuery(
     : sql``;
   return compileDuckDb(sql`SELECT e.uuid::VARCHAR AS uuid, e.event, e.distinct_id, epoch_ms(e.timestamp) AS ts,
   e.properties::VARCHAR AS properties, e.url, e.session_id
-FROM events e WHERE ${personEventsWhere(projectId, personId)}${after}
+FROM events e WHERE ${options.mergedIds ? eventsOfIds(projectId, [personId, ...options.mergedIds]) : personEventsWhere(projectId, personId)}${after}
 ORDER BY e.timestamp DESC, e.uuid DESC LIMIT ${options.limit}`);
 }

@@ -1,4 +1,5 @@
 import type { Filter } from '@opsloop/schema';
+import { needsPersonProperties } from '../plan/filter-sql.js';
 import { type PersonFilterEnv, planPersonFilter } from '../plan/persons-filter.js';
 import { PERSON } from '../plan/source.js';
 import { InstantNode, type SqlNode } from '../sql/ast/nodes.js';
@@ -10,8 +11,11 @@ import { DuckDbCompiler } from '../sql/dialect/duckdb.js';
  * The project's current persons, one row each: `id` (UUID), `properties` (the
  * newest) and `created_at`. Persons merged away are not in the table any more.
  */
-export function personsCte(projectId: string): SqlNode {
-  return sql`SELECT id, arg_max(properties, version) AS properties, min(created_at) AS created_at FROM persons WHERE project_id = ${projectId} GROUP BY id`;
+export function personsCte(projectId: string, options: { properties?: boolean } = {}): SqlNode {
+  // Carrying a million JSON documents through the plan costs more than the filter itself.
+  const props =
+    options.properties === false ? text('NULL::JSON') : text('arg_max(properties, version)');
+  return sql`SELECT id, ${props} AS properties, min(created_at) AS created_at FROM persons WHERE project_id = ${projectId} GROUP BY id`;
 }
 
 /**
@@ -22,7 +26,12 @@ export function personsCte(projectId: string): SqlNode {
  */
 export function matchingPersons(
   where: Filter | undefined,
-  env: { readonly projectId: string; readonly asOf: number },
+  env: {
+    readonly projectId: string;
+    readonly asOf: number;
+    /** Keep `properties` in the relation even when the filter does not read them. */
+    readonly withProperties?: boolean;
+  },
 ): SqlNode {
   const penv: PersonFilterEnv = {
     event: {
@@ -34,7 +43,9 @@ export function matchingPersons(
     row: 'r',
   };
   const plan = planPersonFilter(where, penv);
-  const persons = personsCte(env.projectId);
+  const persons = personsCte(env.projectId, {
+    properties: env.withProperties === true || needsPersonProperties(where),
+  });
   if (plan.aggregates.length === 0)
     return sql`SELECT r.id, r.properties, r.created_at FROM (${persons}) r WHERE ${plan.condition}`;
   const scope = scanScope(where, env.asOf);
@@ -92,6 +103,22 @@ export function scanScope(
 export function personEventsWhere(projectId: string, personId: string, alias = 'e'): SqlNode {
   const a = text(alias);
   return sql`${a}.project_id = ${projectId} AND (${a}.person_id = ${personId}::UUID OR ${a}.person_id IN (SELECT old_person_id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${personId}::UUID))`;
+}
+
+/** The ids of persons merged into `personId` (column `id`). */
+export function mergedIdsQuery(projectId: string, personId: string): CompiledQuery {
+  return compileDuckDb(
+    sql`SELECT old_person_id::VARCHAR AS id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${personId}::UUID ORDER BY 1`,
+  );
+}
+
+/** The events of a person given every id they were stored under (a constant list scans faster). */
+export function eventsOfIds(projectId: string, ids: readonly string[], alias = 'e'): SqlNode {
+  const a = text(alias);
+  return sql`${a}.project_id = ${projectId} AND ${a}.person_id IN (${join(
+    ids.map((id) => sql`${id}::UUID`),
+    ', ',
+  )})`;
 }
 
 export const compileDuckDb = (node: SqlNode): CompiledQuery => new DuckDbCompiler().compile(node);

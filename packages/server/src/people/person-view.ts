@@ -4,7 +4,7 @@ import {
   type TimelineCursor,
   timelineQuery,
 } from '@opsloop/engine/people/person-profile';
-import { isPersonId } from '@opsloop/engine/people/person-scope';
+import { isPersonId, mergedIdsQuery } from '@opsloop/engine/people/person-scope';
 import type { AppContext } from '../app-context.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { iso, json, num } from './analytics.js';
@@ -109,7 +109,12 @@ export async function loadTimeline(
   options: { limit: number; cursor?: TimelineCursor | undefined },
 ): Promise<{ events: TimelineEvent[]; next: string | null }> {
   if (!isPersonId(personId)) throw notFound('The person');
-  const rows = await ctx.events.execute(timelineQuery(projectId, personId, options));
+  const mergedIds = (await ctx.events.execute(mergedIdsQuery(projectId, personId))).map((r) =>
+    String(r['id']),
+  );
+  const rows = await ctx.events.execute(
+    timelineQuery(projectId, personId, { ...options, mergedIds }),
+  );
   const events = rows.map((r) => ({
     uuid: String(r['uuid']),
     event: String(r['event']),
