@@ -3,124 +3,29 @@ import { INSIGHTS_DASHBOARDS_SQL } from './insights-types.js';
 /**
  * Versioned schema changes, one list for every metadata store, applied in
  * order at open and recorded in `schema_migrations`. Never edit a released
- * migration; add the next number. `sql` is written to run on SQLite and, where
- * it can, on PostgreSQL too; `postgres` replaces it there only when the
- * dialects differ, and then says the same thing table for table.
+ * migration; add the next number. `sql` runs on SQLite and PostgreSQL alike
+ * (write 64-bit integers as BIGINT: PostgreSQL's INTEGER is 32-bit, too small
+ * for millisecond timestamps, and SQLite gives BIGINT integer affinity);
+ * `postgresAfter` adds what only PostgreSQL needs.
  */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  /** SQLite's SQL; PostgreSQL's too unless `postgres` is given. */
   readonly sql: string;
-  readonly postgres?: string;
+  readonly postgresAfter?: string;
 }
 
 /** The SQL a dialect runs for a migration. */
 export const migrationSql = (m: Migration, dialect: 'sqlite' | 'postgres'): string =>
-  dialect === 'postgres' ? (m.postgres ?? m.sql) : m.sql;
+  dialect === 'postgres' && m.postgresAfter
+    ? `${m.sql.trimEnd().replace(/;?$/, ';')}\n${m.postgresAfter}`
+    : m.sql;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'accounts, organisations, projects, keys, audit',
     sql: `
-      CREATE TABLE users (
-        id            TEXT PRIMARY KEY,
-        email         TEXT NOT NULL,
-        email_norm    TEXT NOT NULL UNIQUE,
-        name          TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        created_at    INTEGER NOT NULL
-      );
-      CREATE TABLE sessions (
-        id         TEXT PRIMARY KEY,
-        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        token_hash TEXT NOT NULL UNIQUE,
-        csrf_token TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL
-      );
-      CREATE INDEX sessions_user ON sessions(user_id);
-      CREATE TABLE organizations (
-        id         TEXT PRIMARY KEY,
-        name       TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE memberships (
-        org_id     TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
-        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        role       TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
-        created_at INTEGER NOT NULL,
-        PRIMARY KEY (org_id, user_id)
-      );
-      CREATE INDEX memberships_user ON memberships(user_id);
-      CREATE TABLE groups (
-        id         TEXT PRIMARY KEY,
-        org_id     TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
-        name       TEXT NOT NULL,
-        line       TEXT NOT NULL CHECK (line IN ('market', 'operations')),
-        created_at INTEGER NOT NULL
-      );
-      CREATE INDEX groups_org ON groups(org_id);
-      CREATE TABLE group_members (
-        group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
-        user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        PRIMARY KEY (group_id, user_id)
-      );
-      CREATE TABLE projects (
-        id         TEXT PRIMARY KEY,
-        org_id     TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
-        name       TEXT NOT NULL,
-        timezone   TEXT NOT NULL,
-        currency   TEXT NOT NULL,
-        write_key  TEXT NOT NULL UNIQUE,
-        settings   TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      );
-      CREATE INDEX projects_org ON projects(org_id);
-      CREATE TABLE api_keys (
-        id           TEXT PRIMARY KEY,
-        project_id   TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-        user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        name         TEXT NOT NULL,
-        scopes       TEXT NOT NULL,
-        prefix       TEXT NOT NULL,
-        secret_hash  TEXT NOT NULL UNIQUE,
-        created_at   INTEGER NOT NULL,
-        last_used_at INTEGER,
-        revoked_at   INTEGER
-      );
-      CREATE INDEX api_keys_project ON api_keys(project_id);
-      CREATE TABLE invitations (
-        id          TEXT PRIMARY KEY,
-        org_id      TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
-        email       TEXT NOT NULL,
-        role        TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
-        token_hash  TEXT NOT NULL UNIQUE,
-        invited_by  TEXT,
-        created_at  INTEGER NOT NULL,
-        expires_at  INTEGER NOT NULL,
-        accepted_at INTEGER
-      );
-      CREATE INDEX invitations_org ON invitations(org_id);
-      CREATE TABLE audit_log (
-        id            TEXT PRIMARY KEY,
-        org_id        TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
-        project_id    TEXT,
-        actor_user_id TEXT,
-        actor_key_id  TEXT,
-        action        TEXT NOT NULL,
-        target        TEXT,
-        details       TEXT NOT NULL,
-        at            INTEGER NOT NULL
-      );
-      CREATE INDEX audit_log_org_at ON audit_log(org_id, at, id);
-    `,
-    // PostgreSQL's INTEGER is 32-bit, too small for millisecond timestamps; and
-    // it has no rowid, which SQLite lists an organisation's groups by, so
-    // `groups.seq` keeps their insertion order.
-    postgres: `
       CREATE TABLE users (
         id            TEXT PRIMARY KEY,
         email         TEXT NOT NULL,
@@ -156,8 +61,7 @@ export const MIGRATIONS: readonly Migration[] = [
         org_id     TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
         name       TEXT NOT NULL,
         line       TEXT NOT NULL CHECK (line IN ('market', 'operations')),
-        created_at BIGINT NOT NULL,
-        seq        BIGINT GENERATED ALWAYS AS IDENTITY
+        created_at BIGINT NOT NULL
       );
       CREATE INDEX groups_org ON groups(org_id);
       CREATE TABLE group_members (
@@ -215,6 +119,9 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX audit_log_org_at ON audit_log(org_id, at, id);
     `,
+    // PostgreSQL has no rowid, which SQLite lists an organisation's groups by;
+    // `groups.seq` keeps their insertion order there.
+    postgresAfter: 'ALTER TABLE groups ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;',
   },
   {
     version: 2,

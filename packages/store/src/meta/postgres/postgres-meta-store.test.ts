@@ -78,7 +78,7 @@ describe('PostgreSQL', { skip }, () => {
       await pool.end();
     });
 
-    it('runs the PostgreSQL variant of a migration when one is given', async () => {
+    it("runs a migration's PostgreSQL-only statements after its shared SQL", async () => {
       const pool = createPool(await fresh());
       await migratePostgres(pool, {
         now: 1,
@@ -86,8 +86,8 @@ describe('PostgreSQL', { skip }, () => {
           {
             version: 1,
             name: 'x',
-            sql: 'CREATE TABLE lite (x INTEGER)',
-            postgres: 'CREATE TABLE pg (x BIGINT)',
+            sql: 'CREATE TABLE lite (x BIGINT)',
+            postgresAfter: 'CREATE TABLE pg (x BIGINT)',
           },
         ],
       });
@@ -95,7 +95,10 @@ describe('PostgreSQL', { skip }, () => {
         `SELECT table_name FROM information_schema.tables
          WHERE table_schema = 'public' AND table_name IN ('lite', 'pg')`,
       );
-      assert.deepEqual(tables.rows, [{ table_name: 'pg' }]);
+      assert.deepEqual(tables.rows.map((r: { table_name: string }) => r.table_name).sort(), [
+        'lite',
+        'pg',
+      ]);
       await pool.end();
     });
 
