@@ -14,8 +14,15 @@ import {
 
 /**
  * Forgets a person: their events (also those stored under ids merged into
- * them), profile, distinct ids and segment memberships; the deletion itself is
- * kept in the organisation's audit log (ids and counts, no personal data).
+ * them), profile, distinct ids and segment memberships, in the event store
+ * and in the identity store, so the next event from one of their old distinct
+ * ids starts a new person with none of the old properties. The deletion itself
+ * is kept in the organisation's audit log (ids and counts, no personal data).
+ *
+ * It runs with the flusher stopped after it drained the spool: events already
+ * accepted for the person are stored first and deleted with the rest, and no
+ * flush can resolve an event into the person between the two stores' deletes.
+ * Events captured meanwhile stay spooled and are flushed afterwards.
  */
 export async function deletePerson(
   ctx: AppContext,
@@ -24,23 +31,36 @@ export async function deletePerson(
   personId: string,
 ): Promise<{ events: number; distinctIds: number; segmentRows: number }> {
   if (!isPersonId(personId)) throw notFound('The person');
-  const removed = await ctx.events.deletePerson(project.id, personId);
-  const segmentRows = await ctx.meta.segments.forgetPerson(project.id, personId);
-  if (removed.events === 0 && removed.distinctIds.length === 0 && segmentRows === 0)
+  const id = personId.toLowerCase();
+  if (!ctx.bulk) throw new Error('Deleting a person needs the ingestion pipeline’s stores.');
+  const removed = await ctx.bulk.exclusive(async ({ identity, events }) => {
+    // Identity first: after a crash between the two, the events are still
+    // found by their person and a repeated request finishes the job.
+    const forgotten = await identity.forgetPersons(project.id, [id]);
+    const stored = await events.deletePerson(project.id, id);
+    return {
+      events: stored.events,
+      distinctIds: new Set([...forgotten.distinctIds, ...stored.distinctIds]).size,
+      persons: forgotten.persons,
+    };
+  });
+  const segmentRows = await ctx.meta.segments.forgetPerson(project.id, id);
+  if (
+    removed.events === 0 &&
+    removed.distinctIds === 0 &&
+    removed.persons === 0 &&
+    segmentRows === 0
+  )
     throw notFound('The person');
   forgetCatalog(ctx, project.id);
   await recordAudit(ctx, principal, {
     orgId: project.orgId,
     projectId: project.id,
     action: 'person.delete',
-    target: personId,
-    details: {
-      events: removed.events,
-      distinctIds: removed.distinctIds.length,
-      segmentRows,
-    },
+    target: id,
+    details: { events: removed.events, distinctIds: removed.distinctIds, segmentRows },
   });
-  return { events: removed.events, distinctIds: removed.distinctIds.length, segmentRows };
+  return { events: removed.events, distinctIds: removed.distinctIds, segmentRows };
 }
 
 /** Everything stored about a person, for a data-subject access request. */

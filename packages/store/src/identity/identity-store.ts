@@ -33,6 +33,16 @@ export interface IdentityChanges {
   readonly groups: readonly GroupState[];
 }
 
+/** What {@link IdentityStore.forgetPersons} removed. */
+export interface ForgottenPersons {
+  /** Person rows deleted (persons merged away earlier have none left). */
+  readonly persons: number;
+  /** The distinct ids that pointed at the persons, sorted. */
+  readonly distinctIds: readonly string[];
+  /** Person ids merged into the forgotten ones, whose overrides were dropped. */
+  readonly mergedPersons: readonly string[];
+}
+
 /** A committed change set and its sequence number (the outbox the event store mirrors). */
 export interface CommittedChanges extends IdentityChanges {
   readonly seq: number;
@@ -62,6 +72,13 @@ export interface IdentityStore {
   changesAfter(seq: number): Promise<CommittedChanges[]>;
   /** Drops outbox entries up to `seq` once mirrored. */
   pruneThrough(seq: number): Promise<void>;
+  /**
+   * Forgets persons for good (a deletion request): their rows, every distinct
+   * id pointing at them and the overrides of persons merged into them, so the
+   * next event from one of those ids starts a new person. Applied in one
+   * transaction, outside the outbox: the event store is told separately.
+   */
+  forgetPersons(projectId: string, personIds: readonly string[]): Promise<ForgottenPersons>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import {
   type CommittedChanges,
+  type ForgottenPersons,
   type GroupState,
   groupKey,
   type IdentityChanges,
@@ -183,6 +184,42 @@ export class SqliteIdentityStore implements IdentityStore {
 
   async pruneThrough(seq: number): Promise<void> {
     this.db.prepare('DELETE FROM outbox WHERE seq <= ?').run(seq);
+  }
+
+  async forgetPersons(projectId: string, personIds: readonly string[]): Promise<ForgottenPersons> {
+    const forget = this.db.transaction((ids: readonly string[]) => {
+      const merged = new Set<string>();
+      const distinctIds: string[] = [];
+      let persons = 0;
+      const mergedInto = this.db.prepare(
+        'DELETE FROM person_overrides WHERE project_id = ? AND person_id = ? RETURNING old_person_id',
+      );
+      const dropOwnOverride = this.db.prepare(
+        'DELETE FROM person_overrides WHERE project_id = ? AND old_person_id = ?',
+      );
+      const dropIds = this.db.prepare(
+        'DELETE FROM distinct_ids WHERE project_id = ? AND person_id = ? RETURNING distinct_id',
+      );
+      const dropPerson = this.db.prepare('DELETE FROM persons WHERE project_id = ? AND id = ?');
+      for (const id of new Set(ids)) {
+        const olds = (mergedInto.all(projectId, id) as Array<{ old_person_id: string }>).map(
+          (r) => r.old_person_id,
+        );
+        for (const p of [id, ...olds]) {
+          if (p !== id) merged.add(p);
+          dropOwnOverride.run(projectId, p);
+          for (const r of dropIds.all(projectId, p) as Array<{ distinct_id: string }>)
+            distinctIds.push(r.distinct_id);
+          persons += dropPerson.run(projectId, p).changes;
+        }
+      }
+      for (const id of ids) merged.delete(id);
+      return { persons, distinctIds: distinctIds.sort(), mergedPersons: [...merged].sort() };
+    });
+    const out = forget(personIds);
+    // Cached ids would send the next event of an old id back to the forgotten person.
+    for (const d of out.distinctIds) this.ids.delete(`${projectId}\u0000${d}`);
+    return out;
   }
 
   async close(): Promise<void> {

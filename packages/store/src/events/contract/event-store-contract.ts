@@ -206,6 +206,68 @@ export function runEventStoreContract(name: string, open: () => Promise<EventSto
       assert.equal(await store.countEvents('c4'), 0);
     });
 
+    it('deletes a person with everyone merged into it, and nobody else', async () => {
+      const [pa, pb, other] = [randomUUID(), randomUUID(), randomUUID()];
+      const person = (id: string, name: string) => ({
+        projectId: 'c6',
+        id,
+        properties: { name },
+        isIdentified: true,
+        createdAt: 1000,
+        version: 1,
+      });
+      const base = await store.identityWatermark();
+      await store.write({
+        events: [
+          stored({ projectId: 'c6', distinctId: 'a', personId: pa }),
+          stored({ projectId: 'c6', distinctId: 'a', personId: pa }),
+          stored({ projectId: 'c6', distinctId: 'b', personId: pb }),
+          stored({ projectId: 'c6', distinctId: 'o', personId: other }),
+        ],
+        identity: [
+          {
+            seq: base + 1,
+            merges: [],
+            distinctIds: [
+              { projectId: 'c6', distinctId: 'a', personId: pa },
+              { projectId: 'c6', distinctId: 'b', personId: pb },
+              { projectId: 'c6', distinctId: 'o', personId: other },
+            ],
+            persons: [person(pa, 'a'), person(pb, 'b'), person(other, 'o')],
+            groups: [],
+          },
+          {
+            seq: base + 2,
+            merges: [{ projectId: 'c6', oldPersonId: pb, personId: pa }],
+            distinctIds: [],
+            persons: [person(pa, 'ab')],
+            groups: [],
+          },
+        ],
+      });
+      const removed = await store.deletePerson('c6', pa.toUpperCase());
+      assert.equal(removed.events, 3);
+      assert.deepEqual([...removed.distinctIds].sort(), ['a', 'b']);
+      assert.equal(await store.countEvents('c6'), 1);
+      assert.deepEqual(await store.execute(probe('distinctIds', 'c6')), [{ d: 'o', p: other }]);
+      assert.deepEqual(await store.execute(probe('persons', 'c6')), [{ id: other, name: 'o' }]);
+      assert.deepEqual(await store.execute(probe('overrides', 'c6')), []);
+      assert.deepEqual(await store.deletePerson('c6', pa), { events: 0, distinctIds: [] });
+    });
+
+    it('deletes a project’s events before a time, and only that project’s', async () => {
+      const at = (projectId: string, timestamp: number) =>
+        stored({ projectId, timestamp, receivedAt: timestamp });
+      await store.write({
+        events: [at('c7', 1_000), at('c7', 2_000), at('c7', 3_000), at('c8', 1_000)],
+        identity: [],
+      });
+      assert.equal(await store.deleteEventsBefore('c7', 2_500), 2);
+      assert.equal(await store.countEvents('c7'), 1);
+      assert.equal(await store.countEvents('c8'), 1);
+      assert.equal(await store.deleteEventsBefore('c7', 2_500), 0);
+    });
+
     it('rolls back the events when an identity change cannot be applied', async () => {
       const before = await store.countEvents('c5');
       const bad = {

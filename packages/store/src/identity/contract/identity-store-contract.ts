@@ -180,6 +180,63 @@ export function runIdentityStoreContract(
       assert.deepEqual([...(await store.loadPersons('p1', ['old', 'new'])).keys()], ['new']);
     });
 
+    it('forgets persons: their rows, their ids and those of persons merged into them', async () => {
+      await store.commit({
+        ...NO_CHANGES,
+        distinctIds: [
+          { projectId: 'p1', distinctId: 'a1', personId: 'pa' },
+          { projectId: 'p1', distinctId: 'a2', personId: 'pa' },
+          { projectId: 'p1', distinctId: 'b1', personId: 'pb' },
+          { projectId: 'p1', distinctId: 'o1', personId: 'other' },
+          { projectId: 'p2', distinctId: 'a1', personId: 'pa' },
+        ],
+        persons: [
+          person('p1', 'pa', { properties: { email: { k: 'set', t: 1, v: 'a@example.com' } } }),
+          person('p1', 'pb'),
+          person('p1', 'other'),
+          person('p2', 'pa'),
+        ],
+      });
+      await store.commit({
+        ...NO_CHANGES,
+        merges: [{ projectId: 'p1', oldPersonId: 'pb', personId: 'pa' }],
+        persons: [person('p1', 'pa', { version: 2 })],
+      });
+      // Read once first, so a store that caches ids is held to forgetting them.
+      assert.equal((await store.lookupDistinctIds('p1', ['a1', 'b1'])).size, 2);
+
+      assert.deepEqual(await store.forgetPersons('p1', ['pa']), {
+        persons: 1,
+        distinctIds: ['a1', 'a2', 'b1'],
+        mergedPersons: ['pb'],
+      });
+      assert.deepEqual(
+        await store.lookupDistinctIds('p1', ['a1', 'a2', 'b1', 'o1']),
+        new Map([['o1', 'other']]),
+      );
+      assert.deepEqual(
+        [...(await store.loadPersons('p1', ['pa', 'pb', 'other'])).keys()],
+        ['other'],
+      );
+      // Another project's person of the same id is untouched.
+      assert.deepEqual(await store.lookupDistinctIds('p2', ['a1']), new Map([['a1', 'pa']]));
+      assert.deepEqual([...(await store.loadPersons('p2', ['pa'])).keys()], ['pa']);
+      assert.deepEqual(await store.forgetPersons('p1', ['pa']), {
+        persons: 0,
+        distinctIds: [],
+        mergedPersons: [],
+      });
+
+      // An old id may start a new person, and merging it anew is not confused by the old override.
+      await store.commit({
+        ...NO_CHANGES,
+        distinctIds: [{ projectId: 'p1', distinctId: 'b1', personId: 'fresh' }],
+        persons: [person('p1', 'fresh')],
+      });
+      assert.deepEqual(await store.lookupDistinctIds('p1', ['b1']), new Map([['b1', 'fresh']]));
+      assert.deepEqual((await store.loadPersons('p1', ['fresh'])).get('fresh')?.properties, {});
+    });
+
     it('keeps committed change sets in an outbox, in order, until pruned', async () => {
       const first: IdentityChanges = {
         ...NO_CHANGES,

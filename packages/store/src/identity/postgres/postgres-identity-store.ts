@@ -3,6 +3,7 @@ import { migratePostgres } from '../../meta/postgres/migrate.js';
 import { createPool, rows, transaction } from '../../meta/postgres/pool.js';
 import {
   type CommittedChanges,
+  type ForgottenPersons,
   type GroupState,
   groupKey,
   type IdentityChanges,
@@ -154,6 +155,46 @@ export class PostgresIdentityStore implements IdentityStore {
 
   async pruneThrough(seq: number): Promise<void> {
     await this.pool.query('DELETE FROM identity_outbox WHERE seq <= $1', [seq]);
+  }
+
+  async forgetPersons(projectId: string, personIds: readonly string[]): Promise<ForgottenPersons> {
+    const ids = [...new Set(personIds)];
+    if (ids.length === 0) return { persons: 0, distinctIds: [], mergedPersons: [] };
+    return transaction(this.pool, async (tx) => {
+      // The commit's lock: no node resolves into these persons meanwhile.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('opsloop.identity'), hashtext($1))`, [
+        projectId,
+      ]);
+      const merged = await rows<{ old_person_id: string }>(
+        tx,
+        `DELETE FROM identity_person_overrides WHERE project_id = $1 AND person_id = ANY($2::text[])
+         RETURNING old_person_id`,
+        [projectId, ids],
+      );
+      const all = [...ids, ...merged.map((m) => m.old_person_id)];
+      await tx.query(
+        'DELETE FROM identity_person_overrides WHERE project_id = $1 AND old_person_id = ANY($2::text[])',
+        [projectId, all],
+      );
+      const gone = await rows<{ distinct_id: Buffer }>(
+        tx,
+        `DELETE FROM identity_distinct_ids WHERE project_id = $1 AND person_id = ANY($2::text[])
+         RETURNING distinct_id`,
+        [projectId, all],
+      );
+      const persons = await tx.query(
+        'DELETE FROM identity_persons WHERE project_id = $1 AND id = ANY($2::text[])',
+        [projectId, all],
+      );
+      const own = new Set(ids);
+      return {
+        persons: persons.rowCount ?? 0,
+        distinctIds: gone.map((g) => g.distinct_id.toString('utf8')).sort(),
+        mergedPersons: [...new Set(merged.map((m) => m.old_person_id))]
+          .filter((p) => !own.has(p))
+          .sort(),
+      };
+    });
   }
 
   close(): Promise<void> {
