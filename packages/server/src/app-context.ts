@@ -3,6 +3,7 @@ import type { EventStore } from '@opsloop/store/events/event-store';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { EventSink, IngestProjectResolver } from './ingest/ports.js';
+import type { BulkAccess } from './pipeline/bulk-exclusive.js';
 import type { FlushStats } from './pipeline/flusher.js';
 
 /** A named check that `/ready` runs; it throws or returns false when not ready. */
@@ -29,4 +30,6 @@ export interface AppContext {
   readonly ingestion: { stats(): FlushStats };
   /** The capture edge's ports (write keys, durable spool); without them the capture routes are not mounted. */
   readonly ingest?: { readonly resolver: IngestProjectResolver; readonly sink: EventSink };
+  /** The trusted bulk write path into the pipeline's stores (the demo seed), flusher paused. */
+  readonly bulk?: BulkAccess;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '@opsloop/server';
-import { pipelineDemoSink, seedDemo } from '@opsloop/server/demo/seed';
+import { bulkDemoSink, pipelineDemoSink, seedDemo } from '@opsloop/server/demo/seed';
 import { openSqliteMetaStore } from '@opsloop/store';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -26,7 +26,11 @@ function positiveInt(value: string, flag: string, max: number): number {
 /**
  * `opsloop demo`: simulates the demo shop and writes its events straight into
  * the embedded stores of the data directory (not over HTTP), in the project's
- * timezone and currency. The server must not be running on that directory.
+ * timezone and currency. An empty project is filled through the bulk write
+ * path (no spool, no dedup probe: the uuids are fresh); a project that already
+ * has events goes through the ingest pipeline, whose dedup keeps a rerun with
+ * the same seed from storing anything twice. The server must not be running
+ * on that directory.
  */
 export function registerDemo(program: Command, io: CliIO): void {
   program
@@ -51,6 +55,23 @@ export function registerDemo(program: Command, io: CliIO): void {
       if (!project) throw new CliError(`no project with id "${opts.project}"`);
 
       const pipeline = await openPipelineForCli(config);
+      let stored: number;
+      try {
+        // Whatever a crash left spooled is flushed first, so it counts as stored.
+        await pipeline.flusher.drain();
+        stored = await pipeline.events.countEvents(project.id);
+      } catch (err) {
+        await pipeline.close();
+        throw err;
+      }
+      // Bulk (no dedup probe) only into an empty project; otherwise through the
+      // spool, whose dedup drops the events a run with the same seed stored.
+      if (stored > 0) {
+        io.stderr.write(
+          `Project ${project.id} already has ${stored} events: seeding through the ingest pipeline, which skips events already stored (slower).\n`,
+        );
+      }
+      const sink = stored > 0 ? pipelineDemoSink(pipeline) : bulkDemoSink(pipeline);
       const bar = new SingleBar({
         stream: io.stderr,
         format: 'demo [{bar}] day {value}/{total} | {events} events | {persons} persons',
@@ -63,7 +84,7 @@ export function registerDemo(program: Command, io: CliIO): void {
       let summary: Awaited<ReturnType<typeof seedDemo>>;
       try {
         summary = await seedDemo(
-          pipelineDemoSink(pipeline),
+          sink,
           {
             projectId: project.id,
             persons,

@@ -1,11 +1,13 @@
 import type { CanonicalEvent } from '@opsloop/schema';
 import type { AppContext } from '../app-context.js';
+import { type BulkStores, BulkWriter } from '../pipeline/bulk-write.js';
 import type { IngestPipeline } from '../pipeline/open-pipeline.js';
 import { type DemoOptions, generateDemoBatches } from './generate.js';
 
 /** Where seeded demo events go: the pipeline, the running server's spool, a test array. */
 export interface DemoSink {
-  write(batch: readonly CanonicalEvent[]): Promise<void>;
+  /** `day` is the simulated local day (0-based) the batch was cut in; days come in order. */
+  write(batch: readonly CanonicalEvent[], at: { readonly day: number }): Promise<void>;
   /** Called once after the last batch: make everything written queryable. */
   finish?(): Promise<void>;
 }
@@ -40,7 +42,7 @@ export async function seedDemo(
   let events = 0;
   let persons = 0;
   for (const batch of generateDemoBatches(options)) {
-    await sink.write(batch.events);
+    await sink.write(batch.events, { day: batch.day });
     events = batch.eventsSoFar;
     persons = batch.personsSoFar;
     onProgress?.({ day: batch.day, days: batch.days, events, persons });
@@ -70,6 +72,29 @@ export function pipelineDemoSink(
       }
     },
     finish: () => pipeline.flusher.drain(),
+  };
+}
+
+/**
+ * Writes through the trusted bulk path (`BulkWriter`: no spool, no dedup probe;
+ * the project must have no events yet). Batches are gathered into chunks of at
+ * least `chunkEvents`, cut where a simulated day ends, so each chunk's persons
+ * are resolved in event-time order with whole days; the next chunk is
+ * generated while the previous one is written.
+ */
+export function bulkDemoSink(stores: BulkStores, options: { chunkEvents?: number } = {}): DemoSink {
+  const chunkEvents = options.chunkEvents ?? 250_000;
+  const writer = new BulkWriter(stores);
+  let pendingDay = -1;
+  return {
+    async write(batch, at) {
+      if (at.day !== pendingDay && writer.pending >= chunkEvents) await writer.cut();
+      pendingDay = at.day;
+      writer.add(batch);
+    },
+    async finish() {
+      await writer.finish();
+    },
   };
 }
 
@@ -104,7 +129,8 @@ export const FIRST_START_DEMO = Object.freeze({ persons: 20_000, days: 60, seed:
 
 /**
  * Seeds the demo project when it has no events yet, and returns null when it
- * had some (so a restart never doubles the data). Progress goes to the log
+ * had some (so a restart never doubles the data). With `ctx.bulk` the events go
+ * through the bulk path (flusher paused), otherwise through the spool. Progress goes to the log
  * (about every tenth of the days) unless `onProgress` is given.
  *
  * @example
@@ -139,19 +165,24 @@ export async function seedDemoIfEmpty(
       lastLogged = tenth;
       ctx.log.info({ day: p.day + 1, days: p.days, events: p.events }, 'seeding demo events');
     });
-  const summary = await seedDemo(
-    serverDemoSink(ctx),
-    {
-      projectId,
-      persons: options.persons ?? FIRST_START_DEMO.persons,
-      days,
-      seed: options.seed ?? FIRST_START_DEMO.seed,
-      endAt: ctx.now(),
-      ...(options.timezone ? { timezone: options.timezone } : {}),
-      ...(options.currency ? { currency: options.currency } : {}),
-    },
-    onProgress,
-  );
+  const demo = {
+    projectId,
+    persons: options.persons ?? FIRST_START_DEMO.persons,
+    days,
+    seed: options.seed ?? FIRST_START_DEMO.seed,
+    endAt: ctx.now(),
+    ...(options.timezone ? { timezone: options.timezone } : {}),
+    ...(options.currency ? { currency: options.currency } : {}),
+  };
+  // The bulk path pauses the server's flusher while it writes (both advance
+  // the identity watermark); captured events wait in the spool meanwhile.
+  const summary = ctx.bulk
+    ? await ctx.bulk.exclusive(async (stores) => {
+        if ((await stores.events.countEvents(projectId)) > 0) return null;
+        return seedDemo(bulkDemoSink(stores), demo, onProgress);
+      })
+    : await seedDemo(serverDemoSink(ctx), demo, onProgress);
+  if (!summary) return null;
   ctx.log.info({ ...summary }, 'demo events seeded');
   return summary;
 }

@@ -9,6 +9,7 @@ import { PostgresIdentityStore } from '@opsloop/store/identity/postgres/postgres
 import type { Logger } from 'pino';
 import type { AppContext } from '../app-context.js';
 import { type Config, ConfigError } from '../config/config.js';
+import { bulkAccess } from '../pipeline/bulk-exclusive.js';
 import { openPipeline } from '../pipeline/open-pipeline.js';
 import { startPeopleJobs } from '../segments/job.js';
 
@@ -75,6 +76,7 @@ export async function openContext(
       },
       sink: pipeline.sink,
     },
+    bulk: bulkAccess({ ...pipeline, background: true }),
   };
   // Recomputes dynamic segments and applies event retention in the background.
   const peopleJobs = startPeopleJobs(ctx);

@@ -1,0 +1,153 @@
+import type { CanonicalEvent } from '@opsloop/schema';
+import type { EventStore } from '@opsloop/store/events/event-store';
+import type { IdentityStore } from '@opsloop/store/identity/identity-store';
+import { encodeEventRow, ROW_SEPARATOR } from '@opsloop/store/spool/event-rows';
+import { type IdentityInput, resolvePersons } from './resolve-identities.js';
+import { toMirror } from './to-mirror.js';
+
+/** The stores a bulk write goes to: the same ones the flusher writes. */
+export interface BulkStores {
+  readonly events: EventStore;
+  readonly identity: IdentityStore;
+}
+
+export interface BulkWriteStats {
+  readonly events: number;
+  readonly chunks: number;
+}
+
+/** What resolution needs of a bulk event, and its row among the chunk's rows. */
+type BulkHead = IdentityInput & { readonly row: number };
+
+/**
+ * The trusted bulk path into the event store, for events this process made
+ * itself with fresh uuids (the demo; an import of a fresh export later). It
+ * skips the spool and the dedup probe, so the caller vouches that no event is
+ * stored yet: the demo refuses a project that already has events.
+ *
+ * `add` encodes events at once into the spool's row text and keeps only what
+ * identity resolution reads (so the events themselves die young in V8's
+ * nursery). `cut` resolves the persons of everything added since the last
+ * cut with `resolvePersons` — the flusher's identity logic, in event-time
+ * order within the chunk, with per-property timestamps — commits the identity
+ * changes with their outbox entry, and hands the rows to
+ * `EventStore.writeEncoded` together with the mirror: the flusher's crash
+ * order (identity first, events second, outbox pruned last).
+ *
+ * `cut` resolves once the chunk's identity is committed and its write has
+ * started, so the caller builds the next chunk while this one is written;
+ * it waits for the previous write first, so writes stay in order.
+ *
+ * Not safe next to a running flusher (both advance the identity watermark):
+ * run it with the flusher stopped (`BulkAccess.exclusive`) or in a process
+ * whose pipeline has no background flush.
+ *
+ * @example
+ * const bulk = new BulkWriter({ events, identity });
+ * for (const batch of batches) {
+ *   bulk.add(batch);
+ *   if (bulk.pending >= 250_000) await bulk.cut();
+ * }
+ * await bulk.finish();
+ */
+export class BulkWriter {
+  private rows: string[] = [];
+  private heads: BulkHead[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private mirroredSeq: number | undefined;
+  private written = 0;
+  private chunks = 0;
+  private failed: unknown;
+
+  constructor(private readonly stores: BulkStores) {}
+
+  /** Events added since the last cut. */
+  get pending(): number {
+    return this.heads.length;
+  }
+
+  /** Encodes events into the current chunk (their order does not matter). */
+  add(events: readonly CanonicalEvent[]): void {
+    if (events.length === 0) return;
+    const encoded = new Array<string>(events.length);
+    let row = this.heads.length;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as CanonicalEvent;
+      encoded[i] = encodeEventRow(e);
+      this.heads.push({
+        projectId: e.projectId,
+        distinctId: e.distinctId,
+        timestamp: e.timestamp,
+        identity: e.identity,
+        personOps: e.personOps,
+        groupIdentify: e.groupIdentify,
+        row: row++,
+      });
+    }
+    this.rows.push(encoded.join(ROW_SEPARATOR));
+  }
+
+  /** Resolves and commits the current chunk's persons and starts writing it. */
+  async cut(): Promise<void> {
+    if (this.failed !== undefined) throw this.failed;
+    const heads = this.heads;
+    const rows = this.rows;
+    if (heads.length === 0) return;
+    this.heads = [];
+    this.rows = [];
+    const { events, identity } = this.stores;
+    const personIds = new Array<string>(heads.length).fill('');
+    const c = await resolvePersons(heads, identity, {
+      onPerson: (h, personId) => {
+        personIds[h.row] = personId;
+      },
+    });
+    // Everything committed before this chunk and not mirrored yet goes with it.
+    this.mirroredSeq ??= await events.identityWatermark();
+    const outbox = await identity.changesAfter(this.mirroredSeq);
+    if (c.merges.length + c.distinctIds.length + c.persons.length + c.groups.length > 0) {
+      outbox.push({ ...c, seq: await identity.commit(c) });
+    }
+    const mirrors = outbox.map(toMirror);
+    const last = outbox.at(-1)?.seq;
+    if (last !== undefined) this.mirroredSeq = last;
+
+    await this.writing;
+    if (this.failed !== undefined) throw this.failed;
+    this.writing = this.writeChunk(rows.join(ROW_SEPARATOR), personIds, mirrors, last);
+    this.chunks++;
+  }
+
+  /** Adds and cuts one chunk. */
+  async write(chunk: readonly CanonicalEvent[]): Promise<void> {
+    this.add(chunk);
+    await this.cut();
+  }
+
+  /** Cuts what is pending and waits for the last write; rejects if any write failed. */
+  async finish(): Promise<BulkWriteStats> {
+    await this.cut();
+    await this.writing;
+    if (this.failed !== undefined) throw this.failed;
+    return { events: this.written, chunks: this.chunks };
+  }
+
+  private async writeChunk(
+    rows: string,
+    personIds: string[],
+    identity: ReturnType<typeof toMirror>[],
+    lastSeq: number | undefined,
+  ): Promise<void> {
+    try {
+      await this.stores.events.writeEncoded({
+        events: { rows, count: personIds.length },
+        personIds,
+        identity,
+      });
+      if (lastSeq !== undefined) await this.stores.identity.pruneThrough(lastSeq);
+      this.written += personIds.length;
+    } catch (err) {
+      this.failed = err;
+    }
+  }
+}
