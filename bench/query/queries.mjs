@@ -1,21 +1,33 @@
 // Query latency on 10M events / 1M persons / 30 days, DuckDB embedded, 2 threads, warm.
 //   node bench/query/queries.mjs [--events 10000000] [--persons 1000000] [--runs 3]
+//        [--db path/to/file.duckdb] [--only funnel] [--rows] [--clickhouse]
 // Data is generated deterministically inside DuckDB (INSERT … SELECT over range()
-// with hash()), so every run sees the same events. Prints one line per query:
-// best and median of the warm runs, then peak RSS.
+// with hash()), so every run sees the same events. Without --db the database is
+// in memory; with it, a file that is generated once and reused (on-disk figures).
+// Each query runs as the server runs it (runAnalyticsQuery): funnels stream
+// column chunks, the others read row objects. Prints best and median of the warm
+// runs, then peak RSS. --rows also times funnels shaped from row objects (per-person
+// lists aggregated in DuckDB, as stores without chunk streaming run them). --clickhouse also loads the same events into a local
+// ClickHouse (clickhouse-server from Debian, started and stopped here) and times
+// its windowFunnel against ours.
+import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { compileQuery } from '@opsloop/engine';
 import { AnalyticsQuery } from '@opsloop/schema';
 import { EVENTS_DDL } from '@opsloop/store';
+import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
+import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
+import { clickhouseFunnel } from './clickhouse.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const EVENTS = arg('events', 10_000_000);
-const PERSONS = arg('persons', 1_000_000);
-const RUNS = arg('runs', 3);
+const EVENTS = Number(arg('events', 10_000_000));
+const PERSONS = Number(arg('persons', 1_000_000));
+const RUNS = Number(arg('runs', 3));
+const DB = arg('db', ':memory:');
+const ONLY = arg('only', '');
 const START = Date.parse('2024-03-01T00:00:00Z');
 const DAYS = 30;
 
@@ -24,34 +36,45 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 50);
 
-const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+const fresh = DB === ':memory:' || !existsSync(DB);
+const db = await DuckDBInstance.create(DB, { threads: '2' });
 const conn = await db.connect();
 await conn.run("SET TimeZone = 'UTC'");
 for (const ddl of EVENTS_DDL) await conn.run(ddl);
 
 let t = performance.now();
-// 20 event names; e0 is the most common. Step names for funnels: e0 → e1 → e2.
-await conn.run(`
-  INSERT INTO events (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, browser)
-  SELECT 'bench', uuid(), 'e' || (CASE WHEN h % 100 < 30 THEN 0 ELSE h % 20 END)::VARCHAR,
-         'd' || p::VARCHAR, ('00000000-0000-4000-8000-' || lpad(p::VARCHAR, 12, '0'))::UUID,
-         TIMESTAMPTZ '2024-03-01 00:00:00+00' + to_milliseconds((hash(i * 7 + 1) % ${DAYS * 86_400_000})::BIGINT),
-         TIMESTAMPTZ '2024-03-01 00:00:00+00',
-         json_object('amount', (h % 1000)::INTEGER), CASE WHEN h % 3 = 0 THEN 'Chrome' ELSE 'Firefox' END
-  FROM (SELECT i, (hash(i) % ${PERSONS})::BIGINT AS p, hash(i * 13 + 5) AS h FROM range(${EVENTS}) r(i))`);
-// 2% of persons were merged into another one.
-await conn.run(`INSERT INTO person_overrides SELECT 'bench', ('00000000-0000-4000-8000-' || lpad(p::VARCHAR, 12, '0'))::UUID,
-  ('00000000-0000-4000-8000-' || lpad(((p + 1) % ${PERSONS})::VARCHAR, 12, '0'))::UUID FROM range(0, ${PERSONS}, 50) r(p)`);
-console.log(
-  `generated ${EVENTS} events / ${PERSONS} persons in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-);
+if (fresh) {
+  // 20 event names; e0 is the most common. Step names for funnels: e0 → e1 → e2.
+  await conn.run(`
+    INSERT INTO events (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, browser)
+    SELECT 'bench', uuid(), 'e' || (CASE WHEN h % 100 < 30 THEN 0 ELSE h % 20 END)::VARCHAR,
+           'd' || p::VARCHAR, ('00000000-0000-4000-8000-' || lpad(p::VARCHAR, 12, '0'))::UUID,
+           TIMESTAMPTZ '2024-03-01 00:00:00+00' + to_milliseconds((hash(i * 7 + 1) % ${DAYS * 86_400_000})::BIGINT),
+           TIMESTAMPTZ '2024-03-01 00:00:00+00',
+           json_object('amount', (h % 1000)::INTEGER), CASE WHEN h % 3 = 0 THEN 'Chrome' ELSE 'Firefox' END
+    FROM (SELECT i, (hash(i) % ${PERSONS})::BIGINT AS p, hash(i * 13 + 5) AS h FROM range(${EVENTS}) r(i))`);
+  // 2% of persons were merged into another one.
+  await conn.run(`INSERT INTO person_overrides SELECT 'bench', ('00000000-0000-4000-8000-' || lpad(p::VARCHAR, 12, '0'))::UUID,
+    ('00000000-0000-4000-8000-' || lpad(((p + 1) % ${PERSONS})::VARCHAR, 12, '0'))::UUID FROM range(0, ${PERSONS}, 50) r(p)`);
+  if (DB !== ':memory:') await conn.run('CHECKPOINT');
+  console.log(
+    `generated ${EVENTS} events / ${PERSONS} persons in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+} else {
+  const [[n]] = (await conn.runAndReadAll('SELECT count(*) FROM events')).getRows();
+  console.log(`reusing ${DB}: ${n} events`);
+}
 
-const ctx = {
+// The store as the server uses it: row objects, or column chunks for funnels.
+const store = {
   dialect: 'duckdb',
-  projectId: 'bench',
-  timezone: 'UTC',
-  now: START + DAYS * 86_400_000,
+  async execute(query) {
+    const reader = await conn.runAndReadAll(query.sql, query.parameters.map(toDuckDBParameter));
+    return reader.getRowObjectsJS().map(toJsonSafe);
+  },
+  executeChunks: (query, onChunk) => streamDuckDbChunks(conn, query, onChunk),
 };
+const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
 const range = { from: '2024-03-01', to: '2024-03-30' };
 const steps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
 const cases = [
@@ -89,30 +112,42 @@ const cases = [
   ],
 ];
 
+const results = new Map();
 for (const [name, raw] of cases) {
-  const { compiled, shape } = compileQuery(AnalyticsQuery.parse(raw), ctx);
+  if (ONLY && !name.includes(ONLY)) continue;
+  const query = AnalyticsQuery.parse(raw);
   const times = [];
-  let sqlMs = 0;
+  let result;
   for (let r = 0; r < RUNS + 1; r++) {
     t = performance.now();
-    const reader = await conn.runAndReadAll(
-      compiled.sql,
-      compiled.parameters.map(toDuckDBParameter),
-    );
-    const rows = reader.getRowObjectsJS().map(toJsonSafe);
-    const mid = performance.now();
-    shape(rows);
-    if (r > 0) {
-      times.push(performance.now() - t);
-      sqlMs = mid - t;
-    }
+    result = await runAnalyticsQuery(store, query, ctx);
+    if (r > 0) times.push(performance.now() - t);
   }
+  results.set(name, result);
+  report(name, times);
+  if (query.kind === 'funnel' && process.argv.includes('--rows')) {
+    const rowsOnly = { dialect: 'duckdb', execute: store.execute };
+    const rowTimes = [];
+    for (let r = 0; r < RUNS; r++) {
+      t = performance.now();
+      await runAnalyticsQuery(rowsOnly, query, ctx);
+      rowTimes.push(performance.now() - t);
+    }
+    report(`  same, from row objects`, rowTimes);
+  }
+}
+
+function report(name, times) {
   times.sort((a, b) => a - b);
   console.log(
-    `${name.padEnd(40)} best ${(times[0] / 1000).toFixed(3)} s  median ${(times[Math.floor(times.length / 2)] / 1000).toFixed(3)} s  (last run: SQL+fetch ${(sqlMs / 1000).toFixed(3)} s)`,
+    `${name.padEnd(40)} best ${(times[0] / 1000).toFixed(3)} s  median ${(times[Math.floor(times.length / 2)] / 1000).toFixed(3)} s`,
   );
 }
+const funnel3 = results.get('funnel: 3 steps, 7-day window');
+if (funnel3) console.log(`  3-step counts: ${funnel3.steps.map((s) => s.count).join(' → ')}`);
 clearInterval(sampler);
 console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+
+if (process.argv.includes('--clickhouse')) await clickhouseFunnel(conn, { runs: RUNS });
 conn.closeSync();
 db.closeSync();
