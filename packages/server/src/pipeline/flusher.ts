@@ -181,7 +181,7 @@ export class Flusher {
       identity: f.identity.map(toMirror),
     });
     if (f.identity.length > 0) await identity.pruneThrough(f.mirroredSeq);
-    spool.deleteThrough(f.lastId);
+    await spool.deleteThrough(f.lastId);
     this.flushed += f.fresh;
     this.duplicates += f.total - f.fresh;
     this.lastAt = this.now();

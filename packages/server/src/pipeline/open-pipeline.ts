@@ -85,7 +85,7 @@ export async function openPipeline(o: PipelineOptions): Promise<IngestPipeline> 
     close: () => {
       closing ??= (async () => {
         try {
-          spool.seal(); // commits what is pending; later accepts fail
+          await spool.seal(); // commits what is pending; later accepts fail
           await flusher.stop();
         } finally {
           await spool.close();

@@ -50,7 +50,7 @@ describe('Spool', () => {
       read.map((b) => decodeEventRows(b.rows).map((e) => e.event)),
       [['a']],
     );
-    second.deleteThrough(read[0]?.id ?? 0);
+    await second.deleteThrough(read[0]?.id ?? 0);
     assert.deepEqual(
       second.readBatches({ maxEvents: 10 }).map((b) => [b.count, b.heads.length]),
       [[2, 2]],

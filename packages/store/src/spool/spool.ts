@@ -1,6 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import type { CanonicalEvent } from '@opsloop/schema';
 import Database from 'better-sqlite3';
 import { decodeHeads, type EventHead, encodeEventRows, encodeHeads } from './event-rows.js';
+import type { WriterData, WriterMessage, WriterReply } from './spool-writer.js';
 
 /** One accepted request's events, as spooled. Ids grow in acceptance order. */
 export interface SpooledBatch {
@@ -34,9 +36,6 @@ export interface SpoolDepth {
 }
 
 interface Waiter {
-  readonly payload: string;
-  readonly head: string;
-  readonly count: number;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -45,40 +44,44 @@ interface Waiter {
  * The durable front of ingestion: a SQLite write-ahead file where each accepted
  * batch is one row. `enqueue` resolves only after the row is fsync'd; every
  * batch waiting when a commit starts shares that commit (group commit), so many
- * concurrent requests pay for one fsync.
+ * concurrent requests pay for one fsync. Commits (and deletes) run on a writer
+ * thread (`spool-writer.ts`), so the fsync never blocks this thread; reads run
+ * here on their own connection.
  *
  * @example
  * const spool = Spool.open(join(dataDir, 'spool.sqlite'));
  * await spool.enqueue(events); // durable from here on
  */
 export class Spool {
-  private pending: Waiter[] = [];
-  private dropped = new Map<string, number>();
-  private scheduled = false;
+  private readonly waiting = new Map<number, Waiter>();
+  private seq = 0;
+  private closing: Promise<void> | undefined;
   private closed = false;
   private sealed = false;
-  private readonly insertBatch: Database.Statement<[number, number, string, string]>;
-  private readonly addDropped: Database.Statement<[string, string, string, number]>;
-  private readonly commitAll: (waiters: Waiter[], dropped: Map<string, number>) => void;
+  private failure: Error | undefined;
 
   private constructor(
     private readonly db: Database.Database,
+    private readonly writer: Worker,
     private readonly now: () => number,
   ) {
-    this.insertBatch = db.prepare(
-      'INSERT INTO spooled_batches (accepted_at, event_count, payload, head) VALUES (?, ?, ?, ?)',
-    );
-    this.addDropped = db.prepare(
-      `INSERT INTO dropped_events (project_id, day, reason, count) VALUES (?, ?, ?, ?)
-       ON CONFLICT (project_id, day, reason) DO UPDATE SET count = count + excluded.count`,
-    );
-    this.commitAll = db.transaction((waiters: Waiter[], dropped: Map<string, number>) => {
-      const at = this.now();
-      for (const w of waiters) this.insertBatch.run(at, w.count, w.payload, w.head);
-      for (const [key, count] of dropped) {
-        const [projectId = '', day = '', reason = ''] = JSON.parse(key) as string[];
-        this.addDropped.run(projectId, day, reason, count);
+    // The thread keeps the process alive only while a caller waits on it.
+    writer.unref();
+    writer.on('message', (m: WriterReply) => {
+      if (m.type === 'closed') return;
+      const err = m.type === 'failed' ? new Error(`spool commit failed: ${m.message}`) : undefined;
+      for (const seq of m.seqs) {
+        const w = this.waiting.get(seq);
+        this.waiting.delete(seq);
+        if (err) w?.reject(err);
+        else w?.resolve();
       }
+      // Not while closing: the close waits for the thread's exit.
+      if (this.waiting.size === 0 && !this.closed) writer.unref();
+    });
+    writer.on('error', (err) => this.fail(err));
+    writer.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`the spool writer stopped (exit code ${code})`));
     });
   }
 
@@ -88,8 +91,8 @@ export class Spool {
     // overflow chains, which halves the commit cost. Applies when the file is created.
     db.pragma('page_size = 65536');
     db.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk (fsync'd) before the accept resolves.
     db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 10000');
     db.exec(`
       CREATE TABLE IF NOT EXISTS spooled_batches (
         id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -118,29 +121,35 @@ export class Spool {
     if (!columns.some((c) => c.name === 'head')) {
       db.exec('ALTER TABLE spooled_batches ADD COLUMN head TEXT');
     }
-    return new Spool(db, options.now ?? Date.now);
+    const writer = new Worker(new URL('./spool-writer.js', import.meta.url), {
+      workerData: { path } satisfies WriterData,
+    });
+    return new Spool(db, writer, options.now ?? Date.now);
   }
 
   /** Resolves once the events are durable on disk. */
   enqueue(events: readonly CanonicalEvent[]): Promise<void> {
     if (this.sealed) return Promise.reject(new Error('the spool is closed'));
     if (events.length === 0) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
     // Encoded here, off the flush path: the flush hands `payload` to DuckDB as is.
     const payload = encodeEventRows(events);
     const head = encodeHeads(events);
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ payload, head, count: events.length, resolve, reject });
-      this.schedule();
-    });
+    const at = this.now();
+    return this.call((seq) => ({ type: 'batch', seq, at, count: events.length, payload, head }));
   }
 
   /** Counts dropped events; written with the next commit (at most one commit later). */
   recordDropped(projectId: string, reason: string, count: number): void {
-    if (count <= 0 || this.closed) return;
+    if (count <= 0 || this.sealed || this.failure) return;
     const day = new Date(this.now()).toISOString().slice(0, 10);
-    const key = JSON.stringify([projectId, day, reason]);
-    this.dropped.set(key, (this.dropped.get(key) ?? 0) + count);
-    this.schedule();
+    this.writer.postMessage({
+      type: 'dropped',
+      projectId,
+      day,
+      reason,
+      count,
+    } satisfies WriterMessage);
   }
 
   /**
@@ -186,9 +195,14 @@ export class Spool {
     return out;
   }
 
-  /** Forgets every batch up to and including `id`, once it is safely stored elsewhere. */
-  deleteThrough(id: number): void {
-    this.db.prepare('DELETE FROM spooled_batches WHERE id <= ?').run(id);
+  /**
+   * Forgets every batch up to and including `id`, once it is safely stored
+   * elsewhere; resolves when the delete is committed (by the writer thread).
+   */
+  deleteThrough(id: number): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the spool is closed'));
+    if (this.failure) return Promise.reject(this.failure);
+    return this.call((seq) => ({ type: 'delete', seq, throughId: id }));
   }
 
   depth(): SpoolDepth {
@@ -216,44 +230,66 @@ export class Spool {
     }));
   }
 
-  /** Commits what is pending and refuses new batches; reading and deleting still work (to drain). */
-  seal(): void {
-    if (this.closed) return;
-    this.commitPending();
+  /**
+   * Refuses new batches and resolves once every accepted one is committed (or
+   * failed); reading and deleting still work (to drain).
+   */
+  async seal(): Promise<void> {
     this.sealed = true;
+    await this.settled();
   }
 
-  /** Commits what is pending, then closes the file. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.seal();
-    this.closed = true;
-    this.db.close();
+  /** Commits what is pending, stops the writer thread, then closes the file. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.seal();
+      if (!this.failure) {
+        this.writer.ref();
+        const stopped = new Promise<void>((resolve) => this.writer.once('exit', () => resolve()));
+        this.closed = true;
+        this.writer.postMessage({ type: 'close' } satisfies WriterMessage);
+        await stopped;
+      }
+      this.closed = true;
+      this.db.close();
+    })();
+    return this.closing;
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // setImmediate lets every request already read off the sockets join this commit.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.commitPending();
+  private call(message: (seq: number) => WriterMessage): Promise<void> {
+    const seq = ++this.seq;
+    return new Promise<void>((resolve, reject) => {
+      if (this.waiting.size === 0) this.writer.ref();
+      this.waiting.set(seq, { resolve, reject });
+      this.writer.postMessage(message(seq));
     });
   }
 
-  private commitPending(): void {
-    if (this.closed) return;
-    const waiters = this.pending;
-    const dropped = this.dropped;
-    if (waiters.length === 0 && dropped.size === 0) return;
-    this.pending = [];
-    this.dropped = new Map();
-    try {
-      this.commitAll(waiters, dropped);
-    } catch (err) {
-      for (const w of waiters) w.reject(err);
-      return;
+  /** Resolves once no caller waits on the writer. */
+  private async settled(): Promise<void> {
+    while (this.waiting.size > 0) {
+      const pending = [...this.waiting.keys()].at(-1) ?? 0;
+      await new Promise<void>((resolve) => {
+        const w = this.waiting.get(pending);
+        if (!w) return resolve();
+        this.waiting.set(pending, {
+          resolve: () => {
+            w.resolve();
+            resolve();
+          },
+          reject: (err) => {
+            w.reject(err);
+            resolve();
+          },
+        });
+      });
     }
-    for (const w of waiters) w.resolve();
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+    this.writer.unref();
   }
 }
