@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
+import pino from 'pino';
+import { bulkAccess } from './bulk-exclusive.js';
+import { BulkWriter } from './bulk-write.js';
+import { openPipeline } from './open-pipeline.js';
+
+const log = pino({ level: 'silent' });
+const dirs: string[] = [];
+const freshDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'opsloop-bulk-'));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const PEOPLE = `SELECT count(DISTINCT coalesce(o.person_id, e.person_id)) AS people, count(*) AS events
+  FROM events e LEFT JOIN person_overrides o
+    ON o.project_id = e.project_id AND o.old_person_id = e.person_id
+  WHERE e.project_id = $1`;
+
+describe('bulk write path', () => {
+  it('resolves persons in event-time order across projects and chunks, as the flusher does', async () => {
+    const p = await openPipeline({ dataDir: freshDir(), log });
+    const bulk = new BulkWriter(p);
+    // Chunk 1, out of time order: the identify comes first in the list but last in time.
+    bulk.add([
+      sampleEvent({
+        projectId: 'p1',
+        distinctId: 'user@x',
+        timestamp: 3000,
+        identity: { kind: 'identify', otherDistinctId: 'anon' },
+        personOps: { set: { plan: 'pro' } },
+      }),
+      sampleEvent({ projectId: 'p2', distinctId: 'anon', timestamp: 1500 }),
+      sampleEvent({
+        projectId: 'p1',
+        distinctId: 'anon',
+        timestamp: 1000,
+        personOps: { set: { plan: 'free' } },
+      }),
+    ]);
+    assert.equal(bulk.pending, 3);
+    await bulk.cut();
+    assert.equal(bulk.pending, 0);
+    // Chunk 2: another anonymous id joins the identified person later.
+    await bulk.write([
+      sampleEvent({ projectId: 'p1', distinctId: 'anon2', timestamp: 5000 }),
+      sampleEvent({
+        projectId: 'p1',
+        distinctId: 'user@x',
+        timestamp: 6000,
+        identity: { kind: 'alias', otherDistinctId: 'anon2' },
+      }),
+    ]);
+    assert.deepEqual(await bulk.finish(), { events: 5, chunks: 2 });
+    assert.deepEqual(await p.events.execute({ sql: PEOPLE, parameters: ['p1'] }), [
+      { people: 1, events: 4 },
+    ]);
+    assert.deepEqual(await p.events.execute({ sql: PEOPLE, parameters: ['p2'] }), [
+      { people: 1, events: 1 },
+    ]);
+    const persons = await p.events.execute<{ plan: string; n: number }>({
+      sql: `SELECT json_extract_string(properties, '$.plan') AS plan, count(*)::INTEGER AS n
+        FROM persons WHERE project_id = 'p1' GROUP BY 1`,
+      parameters: [],
+    });
+    // The later $set wins although it was listed first.
+    assert.deepEqual(persons, [{ plan: 'pro', n: 1 }]);
+    assert.deepEqual(await p.identity.changesAfter(0), [], 'the outbox is pruned');
+    await p.close();
+  });
+
+  it('pauses a background flusher while it writes, and flushes what was captured meanwhile', async () => {
+    const p = await openPipeline({
+      dataDir: freshDir(),
+      log,
+      background: true,
+      flushIntervalMs: 10,
+    });
+    const access = bulkAccess({ ...p, background: true });
+    const seen = await access.exclusive(async (stores) => {
+      await p.sink.accept([sampleEvent({ projectId: 'p1', distinctId: 'live', timestamp: 9000 })]);
+      await new Promise((r) => setTimeout(r, 100));
+      const spooled = p.stats().spooledEvents; // not flushed: the flusher is stopped
+      await new BulkWriter(stores).write([
+        sampleEvent({ projectId: 'p1', distinctId: 'seeded', timestamp: 1000 }),
+      ]);
+      return spooled;
+    });
+    assert.equal(seen, 1);
+    for (let i = 0; i < 100 && p.stats().spooledEvents > 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(p.stats().spooledEvents, 0, 'the restarted flusher took the captured event');
+    assert.deepEqual(await p.events.execute({ sql: PEOPLE, parameters: ['p1'] }), [
+      { people: 2, events: 2 },
+    ]);
+    await p.close();
+  });
+});
