@@ -24,11 +24,12 @@ export interface FunnelPlanOptions {
 }
 
 /**
- * Funnels: SQL gathers, per person, the events that match any step or
- * exclusion (every event for `strict`) as a list of structs {t: epoch ms,
- * s: step bits, x: exclusion bits, r: in range}, unsorted (hash aggregation,
- * no sort). The per-person pass runs on typed columns: the greedy
- * latest-start pass for ordered funnels, the exact search otherwise.
+ * Funnels. The events that match any step or exclusion (every event for
+ * `strict`) reach a per-person pass on typed columns: the latest-start pass
+ * for ordered funnels, the exact search otherwise. Stores that stream column
+ * chunks get them flat and unsorted (DuckDB only filters; persons are grouped
+ * in JS); others get one row per person with a list of {t: epoch ms, s: step
+ * bits, x: exclusion bits, r: in range} structs.
  */
 export function planFunnel(
   q: FunnelQuery,
