@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -128,5 +129,36 @@ describe('Spool', () => {
       [...events.map((e, i) => [e.uuid, i]), [read[1]?.heads[0]?.uuid, 2]],
     );
     await spool.close();
+  });
+
+  it('seals after every accepted batch is committed, and refuses later ones', async () => {
+    const spool = Spool.open(freshPath());
+    const accepted = Array.from({ length: 20 }, (_, i) =>
+      spool.enqueue([sampleEvent({ event: `s${i}` })]),
+    );
+    await spool.seal();
+    assert.equal(spool.depth().events, 20);
+    await Promise.all(accepted);
+    await assert.rejects(spool.enqueue([sampleEvent()]), /closed/);
+    const [first] = spool.readBatches({ maxEvents: 1 });
+    await spool.deleteThrough(first?.id ?? 0);
+    assert.equal(spool.depth().events, 19);
+    await spool.close();
+  });
+
+  it('does not keep the process alive once no accept waits on the writer thread', () => {
+    // A script that accepts one batch and never closes the spool must still exit.
+    const script = `
+      const { Spool } = await import(${JSON.stringify(new URL('./spool.js', import.meta.url).href)});
+      const spool = Spool.open(${JSON.stringify(freshPath())});
+      await spool.enqueue([{ ...${JSON.stringify(sampleEvent({ event: 'left-open' }))} }]);
+      console.log(spool.depth().events);
+    `;
+    const file = join(dir, 'left-open.mjs');
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, [file], { timeout: 15_000, encoding: 'utf8' });
+    assert.equal(child.signal, null, 'the process had to be killed: the writer kept it alive');
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), '1');
   });
 });
