@@ -1,6 +1,6 @@
 // The Opsloop server the HTTP ingestion benchmark drives, as a child process:
 // embedded stores in the data directory given as argv[2]. Prints its URL, then
-// answers the parent over IPC: `stats` (memory and flush), `count`, `probe`
+// answers the parent over IPC: `stats` (memory, CPU time and flush), `count`, `probe`
 // (when an event becomes queryable) and `stop` (graceful: flushes, then exits).
 // Not a test file; started by bench/ingest/http.mjs.
 import { loadConfig } from '@opsloop/server/config/config';
@@ -18,7 +18,14 @@ const { ctx } = server;
 const handlers = {
   stats: () => {
     const m = process.memoryUsage();
-    return { rss: m.rss, heapUsed: m.heapUsed, flush: ctx.ingestion.stats() };
+    // cpu: the whole process (every thread: HTTP, spool writer, DuckDB), in µs.
+    const c = process.cpuUsage();
+    return {
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      cpu: c.user + c.system,
+      flush: ctx.ingestion.stats(),
+    };
   },
   count: async ({ projectId }) => ({ n: await ctx.events.countEvents(projectId) }),
   // When an event acknowledged at `ackedAt` is queryable: every spooled batch is

@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSqliteMetaStore } from '@opsloop/store';
@@ -144,6 +144,8 @@ try {
   children.push(server.child);
   log(`server ${server.url}; /batch/ for ${SECONDS} s, ${CONNECTIONS} connections`);
   let peakRss = 0;
+  const loadAtStart = loadavg()[0];
+  const cpuAtStart = (await server.call('stats')).cpu;
   const { result, ok } = await load({
     url: server.url,
     path: '/batch/',
@@ -160,6 +162,9 @@ try {
   });
   const acked = ok * PER_REQUEST;
   const loadStats = await server.call('stats');
+  // Events acknowledged per CPU-second of the server (all its threads): a cost per
+  // event that depends far less on what else the shared machine runs than events/s.
+  const serverCpuSeconds = (loadStats.cpu - cpuAtStart) / 1e6;
   peakRss = Math.max(peakRss, loadStats.rss);
   log(
     `acked ${acked} events in ${SECONDS} s (${result.non2xx} non-2xx, ${result.errors} errors, ` +
@@ -264,6 +269,7 @@ try {
     seconds: SINGLE_SECONDS,
     progress: (a, t) => log(`  bare /e/ ${t.toFixed(0)} s: ${k(a / t)} req/s`),
   });
+  const bareCpuAtStart = (await bare.call('stats')).cpu;
   const bareBatch = await load({
     url: bare.url,
     path: '/batch/',
@@ -272,7 +278,9 @@ try {
     progress: (a, t) =>
       log(`  bare /batch/ ${t.toFixed(0)} s: ${k((a * PER_REQUEST) / t)} events/s`),
   });
+  const bareCpuSeconds = ((await bare.call('stats')).cpu - bareCpuAtStart) / 1e6;
   bare.child.kill();
+  const loadAtEnd = loadavg()[0];
 
   const opsSingle = single.ok / SINGLE_SECONDS;
   const bareSingleRate = bareSingle.ok / SINGLE_SECONDS;
@@ -282,6 +290,11 @@ try {
   );
   console.log(
     `    (acked ${acked}, stored after restart ${surviving}; bare Fastify /batch/ parse: ${Math.round((bareBatch.ok * PER_REQUEST) / SINGLE_SECONDS)} events/s)`,
+  );
+  console.log(
+    `  /batch/ events per server CPU-second: opsloop ${Math.round(acked / serverCpuSeconds)} ` +
+      `(${(serverCpuSeconds / SECONDS).toFixed(2)} cores busy), bare Fastify ` +
+      `${Math.round((bareBatch.ok * PER_REQUEST) / bareCpuSeconds)} (${(bareCpuSeconds / SINGLE_SECONDS).toFixed(2)} cores busy)`,
   );
   console.log(
     `  flush spool → DuckDB on restart (replay, nothing else running): ${Math.round(replay.flush.flushedEvents / replaySeconds)} events/s`,
@@ -296,6 +309,9 @@ try {
     `  single events /e/: opsloop ${Math.round(opsSingle)} req/s, bare Fastify ${Math.round(bareSingleRate)} req/s, ratio ${(opsSingle / bareSingleRate).toFixed(2)}`,
   );
   console.log(`  server rss: peak ${mib(peakRss)} under load, ${mib(finalStats.rss)} at the end`);
+  console.log(
+    `  load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end (${cpus().length} cores)`,
+  );
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
