@@ -78,12 +78,13 @@ export function pipelineDemoSink(
 /**
  * Writes through the trusted bulk path (`BulkWriter`: no spool, no dedup probe;
  * the project must have no events yet). Batches are gathered into chunks of at
- * least `chunkEvents`, cut where a simulated day ends, so each chunk's persons
- * are resolved in event-time order with whole days; the next chunk is
- * generated while the previous one is written.
+ * least `chunkEvents` (default 200k: more than one DuckDB row group, as the
+ * flusher's), cut where a simulated day ends, so each chunk's persons are
+ * resolved in event-time order with whole days; the next chunk is generated
+ * while the previous one is written.
  */
 export function bulkDemoSink(stores: BulkStores, options: { chunkEvents?: number } = {}): DemoSink {
-  const chunkEvents = options.chunkEvents ?? 250_000;
+  const chunkEvents = options.chunkEvents ?? 200_000;
   const writer = new BulkWriter(stores);
   let pendingDay = -1;
   return {
@@ -179,7 +180,9 @@ export async function seedDemoIfEmpty(
   const summary = ctx.bulk
     ? await ctx.bulk.exclusive(async (stores) => {
         if ((await stores.events.countEvents(projectId)) > 0) return null;
-        return seedDemo(bulkDemoSink(stores), demo, onProgress);
+        // Smaller chunks than the default: the last chunk's write is the part
+        // nothing overlaps, and the first-start world is only a few chunks.
+        return seedDemo(bulkDemoSink(stores, { chunkEvents: 125_000 }), demo, onProgress);
       })
     : await seedDemo(serverDemoSink(ctx), demo, onProgress);
   if (!summary) return null;
