@@ -24,6 +24,11 @@ const RUNS = arg('runs', 5);
 const DAILY = arg('daily', 0) === 1;
 // Stratification takes minutes at full size; `--strat 0` skips it.
 const STRAT = arg('strat', 1) === 1;
+// `--only segment,timeline,…`: run only the queries whose label starts with one of these.
+const ONLY = (() => {
+  const i = process.argv.indexOf('--only');
+  return i >= 0 ? (process.argv[i + 1] ?? '').split(',') : null;
+})();
 const DAYS = 30;
 const NOW = Date.parse('2024-03-31T00:00:00Z');
 
@@ -57,6 +62,7 @@ async function run(q) {
   return r.getRowObjectsJS();
 }
 async function time(label, build, { runs = RUNS, target } = {}) {
+  if (ONLY && !ONLY.some((o) => label.startsWith(o))) return;
   const times = [];
   let rows = 0;
   await run(build(0)); // warm
