@@ -48,6 +48,7 @@ export function matchingPersons(
   });
   if (plan.aggregates.length === 0)
     return sql`SELECT r.id, r.properties, r.created_at FROM (${persons}) r WHERE ${plan.condition}`;
+  const readsPersons = env.withProperties === true || needsPersonProperties(where);
   const scope = scanScope(where, env.asOf);
   const bounds: SqlNode[] = [sql`e.project_id = ${env.projectId}`];
   if (scope) {
@@ -68,7 +69,30 @@ export function matchingPersons(
     plan.aggregates.map((_, i) => text(`g.a${i}`)),
     ', ',
   );
-  return sql`SELECT r.id, r.properties, r.created_at FROM (SELECT p.id, p.properties, p.created_at, ${cols} FROM (${persons}) p LEFT JOIN (SELECT ${PERSON} AS id, ${aggs} FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id WHERE ${join(bounds, ' AND ')} GROUP BY 1) g ON g.id = p.id) r WHERE ${plan.condition}`;
+  const grouped = sql`SELECT ${PERSON} AS id, ${aggs} FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id WHERE ${join(bounds, ' AND ')} GROUP BY 1`;
+  // Only persons with a scanned event can match: the scan's groups are the
+  // candidates, and the persons table (1M rows to hash) is not read at all.
+  if (!readsPersons && where && requiresEvent(where))
+    return sql`SELECT r.id, NULL::JSON AS properties, NULL::TIMESTAMPTZ AS created_at FROM (${grouped}) r WHERE ${plan.condition}`;
+  return sql`SELECT r.id, r.properties, r.created_at FROM (SELECT p.id, p.properties, p.created_at, ${cols} FROM (${persons}) p LEFT JOIN (${grouped}) g ON g.id = p.id) r WHERE ${plan.condition}`;
+}
+
+/**
+ * Whether `f` is false for every person without a scanned event (all counts
+ * zero, every event condition unmet), so only the scan's persons can match.
+ * Conservative: `not`, `notPerformed`, members and person properties say no.
+ */
+export function requiresEvent(f: Filter): boolean {
+  if ('and' in f) return f.and.some(requiresEvent);
+  if ('or' in f) return f.or.length > 0 && f.or.every(requiresEvent);
+  if ('performed' in f) {
+    const t = f.times ?? { op: 'gte' as const, value: 1 };
+    if (t.op === 'gte' || t.op === 'eq') return t.value > 0;
+    if (t.op === 'gt') return t.value >= 0;
+    return false;
+  }
+  if ('not' in f || 'notPerformed' in f || 'members' in f || 'segment' in f) return false;
+  return f.on !== 'person';
 }
 
 /**
