@@ -17,7 +17,9 @@ const areas = existsSync(benchDir)
       .sort()
   : [];
 for (const area of areas) {
-  for (const file of readdirSync(join(benchDir, area)).filter((f) => f.endsWith('.mjs')).sort()) {
+  for (const file of readdirSync(join(benchDir, area))
+    .filter((f) => f.endsWith('.mjs'))
+    .sort()) {
     if (file.startsWith('_')) continue; // helpers, not benchmarks
     console.log(`\n=== bench/${area}/${file}`);
     execFileSync(process.execPath, [join(benchDir, area, file)], { cwd: root, stdio: 'inherit' });

@@ -5,6 +5,7 @@ import { createAccessGate } from './auth/access-gate.js';
 import { authRoutes } from './auth/routes.js';
 import { defaultConsoleDist, registerConsole } from './console/serve-console.js';
 import { dashboardRoutes } from './dashboards/routes.js';
+import { definitionRoutes } from './definitions/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { installErrorFunnel } from './http/error-funnel.js';
@@ -20,12 +21,11 @@ import { memberRoutes } from './members/routes.js';
 import { buildOpenApiDocument } from './openapi/build-document.js';
 import { orgRoutes } from './orgs/routes.js';
 import { peopleRoutes } from './people/routes.js';
-import { definitionRoutes } from './definitions/routes.js';
-import { segmentRoutes } from './segments/routes.js';
-import { stratificationRoutes } from './stratification/routes.js';
 import { portraitRoutes } from './portraits/routes.js';
 import { projectRoutes } from './projects/routes.js';
 import { queryRoutes } from './query/routes.js';
+import { segmentRoutes } from './segments/routes.js';
+import { stratificationRoutes } from './stratification/routes.js';
 import { VERSION } from './version.js';
 
 /** Default body limit for the JSON API; ingestion routes raise their own. */

@@ -4,8 +4,8 @@ import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { badRequest } from '../http/errors.js';
-import { loadSegments } from '../segments/resolve.js';
 import { defineRoute } from '../http/route.js';
+import { loadSegments } from '../segments/resolve.js';
 
 /**
  * The analytics query API: one endpoint, the query's `kind` selects trends,

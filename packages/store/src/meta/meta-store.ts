@@ -1,4 +1,5 @@
 import type { DashboardsRepo, InsightsRepo } from './insights-types.js';
+import type { PeopleSettingsRepo, SegmentsRepo } from './segments/repo.js';
 import type {
   ApiKey,
   AuditEntry,
@@ -15,7 +16,6 @@ import type {
   User,
   UserWithPassword,
 } from './types.js';
-import type { PeopleSettingsRepo, SegmentsRepo } from './segments/repo.js';
 
 /**
  * Where accounts, organisations, projects and keys live. The embedded

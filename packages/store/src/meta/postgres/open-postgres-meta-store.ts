@@ -1,9 +1,9 @@
 import type { MetaStore } from '../meta-store.js';
+import { postgresDriver } from '../segments/postgres-driver.js';
+import { peopleSettingsRepo, segmentsRepo } from '../segments/repo.js';
 import { WriteKeyCache } from '../write-key-cache.js';
 import { postgresDashboards, postgresInsights } from './insights-dashboards.js';
 import { postgresAudit, postgresInvitations } from './invitations-audit.js';
-import { postgresDriver } from '../segments/postgres-driver.js';
-import { peopleSettingsRepo, segmentsRepo } from '../segments/repo.js';
 import { migratePostgres } from './migrate.js';
 import { postgresGroups, postgresMembers, postgresOrgs } from './orgs.js';
 import { createPool, row } from './pool.js';
