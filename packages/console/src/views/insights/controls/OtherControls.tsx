@@ -1,12 +1,7 @@
 import { EventInput } from '../../../components/pickers';
 import { useI18n } from '../../../i18n/i18n';
-import {
-  INTERVALS,
-  readPaths,
-  readRetention,
-  readSingleEvent,
-  type SetParams,
-} from '../builder-params';
+import { readPaths, readRetention, readSingleEvent, type SetParams } from '../builder-params';
+import { IntervalSelect } from './IntervalSelect';
 
 interface Props {
   projectId: string;
@@ -31,16 +26,11 @@ export function RetentionControls({ projectId, params, setParams }: Props) {
         value={r.returnEvent}
         onChange={(v) => setParams({ return: v })}
       />
-      <label className="field">
-        <span>{t('insights.period')}</span>
-        <select value={r.period} onChange={(e) => setParams({ period: e.target.value })}>
-          {INTERVALS.map((i) => (
-            <option key={i} value={i}>
-              {t(`insights.interval.${i}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <IntervalSelect
+        label={t('insights.period')}
+        value={r.period}
+        onChange={(v) => setParams({ period: v })}
+      />
       <label className="field">
         <span>{t('insights.periods')}</span>
         <input
@@ -77,16 +67,11 @@ export function SingleEventControls({ projectId, params, setParams }: Props) {
         value={s.event}
         onChange={(v) => setParams({ event: v })}
       />
-      <label className="field">
-        <span>{t('insights.interval')}</span>
-        <select value={s.interval} onChange={(e) => setParams({ interval: e.target.value })}>
-          {INTERVALS.map((i) => (
-            <option key={i} value={i}>
-              {t(`insights.interval.${i}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <IntervalSelect
+        label={t('insights.interval')}
+        value={s.interval}
+        onChange={(v) => setParams({ interval: v })}
+      />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { PROPERTY_MATHS } from '../../../api/query';
 import { EventInput, PropertyInput } from '../../../components/pickers';
 import { useI18n } from '../../../i18n/i18n';
-import { INTERVALS, MATHS, readTrends, type SetParams } from '../builder-params';
+import { MATHS, readTrends, type SetParams } from '../builder-params';
 import { BreakdownControls } from './FilterControls';
+import { IntervalSelect } from './IntervalSelect';
 
 export function TrendsControls({
   projectId,
@@ -43,16 +44,11 @@ export function TrendsControls({
         />
       ) : null}
       <BreakdownControls projectId={projectId} params={params} setParams={setParams} />
-      <label className="field">
-        <span>{t('insights.interval')}</span>
-        <select value={q.interval} onChange={(e) => setParams({ interval: e.target.value })}>
-          {INTERVALS.map((i) => (
-            <option key={i} value={i}>
-              {t(`insights.interval.${i}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <IntervalSelect
+        label={t('insights.interval')}
+        value={q.interval}
+        onChange={(v) => setParams({ interval: v })}
+      />
       <label className="field">
         <span>{t('insights.chart')}</span>
         <select value={q.chart} onChange={(e) => setParams({ chart: e.target.value })}>
