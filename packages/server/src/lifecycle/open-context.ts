@@ -44,13 +44,20 @@ export async function openContext(
   }
   closers.push(() => meta.close());
   // Replays what a crash left in the spool; closing flushes the spool into the event store.
-  const pipeline = await openPipeline({
-    dataDir: config.dataDir,
-    log,
-    now,
-    background: true,
-    ...scaleOut,
-  });
+  let pipeline: Awaited<ReturnType<typeof openPipeline>>;
+  try {
+    pipeline = await openPipeline({
+      dataDir: config.dataDir,
+      log,
+      now,
+      background: true,
+      ...scaleOut,
+    });
+  } catch (err) {
+    // Nothing else holds the metadata store yet: a failed start must not leave it open.
+    await meta.close();
+    throw err;
+  }
   closers.push(() => pipeline.close());
   const ctx: AppContext = {
     config,
