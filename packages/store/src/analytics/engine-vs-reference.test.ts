@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  type RefData,
   referenceFunnel,
   referenceRetention,
   referenceStickiness,
@@ -10,61 +9,8 @@ import {
 import { AnalyticsQuery, type Filter } from '@opsloop/schema';
 import fc from 'fast-check';
 import { runAnalyticsQuery } from './run-query.js';
+import { arbRange, arbWorld, canon, dataOf, NAMES, NOW } from './testing/arb-world.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
-
-// Generated worlds: 4 persons, a dozen events around the US and UK DST switches
-// and the zones' midnights, with ties, merges and person properties.
-const PERSONS = [
-  '00000000-0000-4000-8000-000000000000',
-  '00000000-0000-4000-8000-000000000001',
-  '00000000-0000-4000-8000-000000000002',
-  '00000000-0000-4000-8000-000000000003',
-];
-const ZONES = ['UTC', 'Asia/Shanghai', 'America/New_York', 'Europe/London'];
-const BASE = Date.parse('2024-03-08T00:00:00Z');
-const HOURS = [0, 1, 2, 4, 5, 6, 7, 16, 23];
-const NAMES = ['a', 'b', 'c'];
-const NOW = Date.parse('2024-04-10T00:00:00Z');
-
-const arbEvent = fc.record({
-  event: fc.constantFrom(...NAMES),
-  person: fc.nat(3),
-  day: fc.constantFrom(0, 1, 2, 3, 9, 10, 16, 23, 24),
-  hour: fc.constantFrom(...HOURS),
-  half: fc.boolean(),
-  plan: fc.constantFrom('free', 'pro', undefined),
-  n: fc.option(fc.integer({ min: -2, max: 5 }), { nil: undefined }),
-});
-const arbWorld = fc.record({
-  tz: fc.constantFrom(...ZONES),
-  events: fc.array(arbEvent, { maxLength: 14 }),
-  // old → current, kept flat: only persons 0/1 merge into 2/3.
-  merges: fc.subarray([
-    [0, 2],
-    [1, 3],
-  ] as const),
-  tiers: fc.array(fc.constantFrom('x', 'y', undefined), { minLength: 4, maxLength: 4 }),
-});
-type World = typeof arbWorld extends fc.Arbitrary<infer W> ? W : never;
-
-function dataOf(w: World): RefData {
-  return {
-    projectId: 'p1',
-    events: w.events.map((e, i) => ({
-      uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      event: e.event,
-      distinctId: `d${e.person}`,
-      personId: PERSONS[e.person] ?? '',
-      timestamp: BASE + e.day * 86_400_000 + e.hour * 3_600_000 + (e.half ? 1_800_000 : 0),
-      properties: { ...(e.plan ? { plan: e.plan } : {}), ...(e.n !== undefined ? { n: e.n } : {}) },
-    })),
-    persons: PERSONS.map((id, i) => ({ id, properties: w.tiers[i] ? { tier: w.tiers[i] } : {} })),
-    overrides: w.merges.map(([a, b]) => ({
-      oldPersonId: PERSONS[a] ?? '',
-      personId: PERSONS[b] ?? '',
-    })),
-  };
-}
 
 const arbFilter: fc.Arbitrary<Filter | undefined> = fc.constantFrom<Filter | undefined>(
   undefined,
@@ -81,26 +27,12 @@ const arbFilter: fc.Arbitrary<Filter | undefined> = fc.constantFrom<Filter | und
   { performed: 'b', within: { days: 40 }, times: { op: 'gte', value: 2 } },
   { notPerformed: 'c', within: { days: 40 } },
 );
-const arbRange = fc.constantFrom(
-  { from: '2024-03-08', to: '2024-03-14' },
-  { from: '2024-03-09', to: '2024-03-31' },
-  { from: '2024-03-10T02:30:00', to: '2024-04-01' },
-  { from: '2024-03-30', to: '2024-04-01T05:00:00' },
-);
 const arbBreakdown = fc.constantFrom(
   undefined,
   { on: 'event' as const, property: 'plan' },
   { on: 'person' as const, property: 'tier' },
 );
 
-/** Rounds floats so that summation order cannot differ in the last bit. */
-function canon(x: unknown): unknown {
-  if (typeof x === 'number') return Number.isInteger(x) ? x : Number(x.toPrecision(10));
-  if (Array.isArray(x)) return x.map(canon);
-  if (x && typeof x === 'object')
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, canon(v)]));
-  return x;
-}
 const sortSeries = (r: {
   series: { seriesIndex: number; period: string; breakdownValue: string | null }[];
 }) =>
