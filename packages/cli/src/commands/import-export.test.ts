@@ -3,31 +3,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { openSqliteMetaStore } from '@opsloop/store';
 import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
-import { main } from '../main.js';
+import { runCli } from '../testing/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsloop-cli-import-'));
 const dataDir = join(dir, 'data');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await main(argv, {
-    env: { OPSLOOP_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-    cwd: dir,
-    stdout,
-    stderr,
-  });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const run = (argv: string[]) => runCli(argv, { dataDir, cwd: dir });
 
 describe('opsloop import / export', () => {
   let projectId = '';

@@ -2,31 +2,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { openSqliteMetaStore } from '@opsloop/store';
-import { main } from '../main.js';
+import { runCli } from '../testing/run-cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'opsloop-cli-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        f(String(chunk));
-        done();
-      },
-    });
-  const code = await main(argv, {
-    env: { OPSLOOP_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-    cwd: dataDir,
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-  });
-  return { code, out, err };
+  const r = await runCli(argv, { dataDir, cwd: dataDir });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('opsloop project create / user create', () => {
