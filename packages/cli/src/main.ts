@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
+import { registerMigrateStore } from './commands/migrate-store.js';
 import { registerProject } from './commands/project.js';
 import { registerStart } from './commands/start.js';
 import { registerUser } from './commands/user.js';
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerImport(program, io);
   registerExport(program, io);
   registerDemo(program, io);
+  registerMigrateStore(program, io);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
