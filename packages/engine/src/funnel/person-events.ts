@@ -10,6 +10,11 @@ export class PersonEvents {
   /** Bit i set when the event is exclusion i's event. */
   exclusions = new Int32Array(64);
   inRange = new Uint8Array(64);
+  /**
+   * A number the funnel itself ignores: under an event-property breakdown, the
+   * id of the event's own breakdown value (see `attributedGroup`).
+   */
+  tags = new Int32Array(64);
   /** Scratch for the planners' sort order. */
   order = new Int32Array(64);
 
@@ -18,13 +23,14 @@ export class PersonEvents {
     return this;
   }
 
-  push(t: number, steps: number, exclusions: number, inRange: boolean): void {
+  push(t: number, steps: number, exclusions: number, inRange: boolean, tag = 0): void {
     if (this.n === this.t.length) this.grow();
     const i = this.n++;
     this.t[i] = t;
     this.steps[i] = steps;
     this.exclusions[i] = exclusions;
     this.inRange[i] = inRange ? 1 : 0;
+    this.tags[i] = tag;
   }
 
   private grow(): void {
@@ -41,6 +47,9 @@ export class PersonEvents {
     const inRange = new Uint8Array(size);
     inRange.set(this.inRange);
     this.inRange = inRange;
+    const tags = new Int32Array(size);
+    tags.set(this.tags);
+    this.tags = tags;
     this.order = new Int32Array(size);
   }
 }

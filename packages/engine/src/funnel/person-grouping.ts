@@ -3,14 +3,15 @@ import { PersonEvents } from './person-events.js';
 const EMPTY = -1;
 const PARTITION_BITS = 8;
 const PARTITIONS = 1 << PARTITION_BITS;
-/** Int32 fields per event: four UUID words, group, step bits, exclusion bits. */
-const STRIDE = 7;
+/** Int32 fields per event: four UUID words, group, step bits, exclusion bits, tag. */
+const STRIDE = 8;
 
 /**
  * Groups a flat, unordered stream of events by person in JS, so that the
  * database only filters (no hash aggregation into per-person lists, no sort).
  * A person is an exact key: the four 32-bit words of their UUID plus the
- * breakdown group's id.
+ * breakdown group's id. Each event also carries a tag that is not part of the
+ * key (an event-property breakdown's value id, decided per person later).
  *
  * Events are first appended to one of 256 partitions by key hash (sequential
  * writes), then each partition is grouped on its own with a hash table and a
@@ -39,6 +40,7 @@ export class PersonGrouping {
     t: number,
     steps: number,
     exclusions: number,
+    tag = 0,
   ): void {
     const part = hash(w0, w1, w2, w3, group) >>> (32 - PARTITION_BITS);
     const i = this.counts[part] ?? 0;
@@ -62,6 +64,7 @@ export class PersonGrouping {
     ints[k + 4] = group;
     ints[k + 5] = steps;
     ints[k + 6] = exclusions;
+    ints[k + 7] = tag;
     times[i] = t;
     this.counts[part] = i + 1;
     this.events++;
@@ -97,7 +100,8 @@ export class PersonGrouping {
         for (let k = start[p] ?? 0; k < (start[p + 1] ?? 0); k++) {
           const i = order[k] ?? 0;
           const t = times[i] ?? 0;
-          ev.push(t, ints[i * STRIDE + 5] ?? 0, ints[i * STRIDE + 6] ?? 0, inRange(t));
+          const f = i * STRIDE;
+          ev.push(t, ints[f + 5] ?? 0, ints[f + 6] ?? 0, inRange(t), ints[f + 7] ?? 0);
         }
         visit(ev, ints[(first[p] ?? 0) * STRIDE + 4] ?? 0);
       }

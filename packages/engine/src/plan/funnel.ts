@@ -1,4 +1,5 @@
 import type { FunnelQuery, FunnelResult, FunnelStepResult } from '@opsloop/schema';
+import { attributedGroup } from '../funnel/attribution.js';
 import { emptyTally, FunnelAccumulator, type FunnelTally } from '../funnel/funnel-accumulator.js';
 import type { FunnelSpec } from '../funnel/person-funnel.js';
 import { PersonGrouping } from '../funnel/person-grouping.js';
@@ -6,7 +7,7 @@ import { EpochMsNode, type SqlNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { ChunkReducer, ColumnChunk } from '../sql/dialect/column-chunk.js';
 import { resolveRange } from '../time/date-range.js';
-import { type PlanContext, QueryPlanError } from './context.js';
+import type { PlanContext } from './context.js';
 import { filterSql } from './filter-sql.js';
 import type { Plan, Row } from './plan.js';
 import { field, num, str } from './plan.js';
@@ -30,17 +31,17 @@ export interface FunnelPlanOptions {
  * chunks get them flat and unsorted (DuckDB only filters; persons are grouped
  * in JS); others get one row per person with a list of {t: epoch ms, s: step
  * bits, x: exclusion bits, r: in range} structs.
+ *
+ * A person-property breakdown groups by (person, value). An event-property
+ * breakdown attributes each person to one value, first touch: the value on
+ * their earliest in-range event that can start the funnel (`attributedGroup`);
+ * the funnel itself runs over all their events, whatever the later values.
  */
 export function planFunnel(
   q: FunnelQuery,
   ctx: PlanContext,
   options: FunnelPlanOptions = {},
 ): Plan<FunnelResult> {
-  if (q.breakdown?.on === 'event')
-    throw new QueryPlanError(
-      'breakdown.on',
-      'funnels break down by person properties only for now',
-    );
   const range = resolveRange(q.dateRange, ctx.timezone);
   const windowMs = q.window.value * UNIT_MS[q.window.unit];
   const spec: FunnelSpec = {
@@ -53,6 +54,7 @@ export function planFunnel(
   const breakdownKey =
     options.breakdownKey ??
     (b ? (scope: PropertyScope) => propertyText(scope, b.on, b.property) : undefined);
+  const attributed = options.breakdownKey === undefined && b?.on === 'event';
   const names = [...q.steps.map((s) => s.event), ...q.exclusions.map((x) => x.event)];
   const src = eventsSource({
     ctx,
@@ -61,7 +63,7 @@ export function planFunnel(
     events: q.order === 'strict' ? undefined : names,
     // Global filters are folded into each step so that `strict` still sees every event.
     filters: undefined,
-    personProperties: breakdownKey !== undefined || needsPerson(q),
+    personProperties: (breakdownKey !== undefined && !attributed) || needsPerson(q),
     columns: (scope) => {
       const env = { scope, projectId: ctx.projectId, asOf: ctx.now, person: PERSON };
       const bit = (
@@ -92,7 +94,10 @@ export function planFunnel(
   const grouped = breakdownKey !== undefined;
   const toMs = range.toMs;
   // Masks fit INTEGER: at most 30 steps and 10 exclusions.
-  const root = sql`SELECT bval, list(struct_pack(t := t, s := steps::INTEGER, x := excl::INTEGER, r := in_range)) AS evs FROM (${src}) f GROUP BY person, bval HAVING bool_or(in_range AND ${q.order === 'unordered' ? text('steps <> 0') : text('steps % 2 = 1')})`;
+  const starts = q.order === 'unordered' ? text('steps <> 0') : text('steps % 2 = 1');
+  const root = attributed
+    ? sql`SELECT NULL::VARCHAR AS bval, list(struct_pack(t := t, s := steps::INTEGER, x := excl::INTEGER, r := in_range, b := bval)) AS evs FROM (${src}) f GROUP BY person HAVING bool_or(in_range AND ${starts})`
+    : sql`SELECT bval, list(struct_pack(t := t, s := steps::INTEGER, x := excl::INTEGER, r := in_range)) AS evs FROM (${src}) f GROUP BY person, bval HAVING bool_or(in_range AND ${starts})`;
   // Streamed: the matching events as they are; persons are grouped in JS.
   // `strict` needs every event; otherwise events that match nothing are dropped.
   const relevant = q.order === 'strict' ? text('') : text(' WHERE steps <> 0 OR excl <> 0');
@@ -103,12 +108,15 @@ export function planFunnel(
     root,
     shape: (rows) => {
       const acc = new FunnelAccumulator(spec);
-      for (const r of rows) addRow(acc, r);
+      const attribution = attributed
+        ? { values: new BreakdownValues(), anyStep: q.order === 'unordered' }
+        : undefined;
+      for (const r of rows) addRow(acc, r, attribution);
       return result(acc.tallies);
     },
     chunked: {
       root: flat,
-      reducer: () => chunkReducer(spec, { grouped, inRange: (t) => t < toMs, result }),
+      reducer: () => chunkReducer(spec, { grouped, attributed, inRange: (t) => t < toMs, result }),
     },
   };
 }
@@ -116,59 +124,86 @@ export function planFunnel(
 /** Column positions in the streamed SELECT above. */
 const [PERSON_COL, BVAL, T, S, X] = [0, 1, 2, 3, 4];
 
+/** Breakdown values numbered densely (null is 0), so events carry an integer. */
+class BreakdownValues {
+  readonly values: (string | null)[] = [null];
+  private readonly ids = new Map<string | null, number>([[null, 0]]);
+
+  idOf(v: string | null): number {
+    let id = this.ids.get(v);
+    if (id === undefined) {
+      id = this.values.push(v) - 1;
+      this.ids.set(v, id);
+    }
+    return id;
+  }
+}
+
 function chunkReducer(
   spec: FunnelSpec,
   opts: {
     readonly grouped: boolean;
+    /** Event-property breakdown: persons are keyed alone and attributed after. */
+    readonly attributed: boolean;
     readonly inRange: (t: number) => boolean;
     readonly result: (tallies: ReadonlyMap<string | null, FunnelTally>) => FunnelResult;
   },
 ): ChunkReducer<FunnelResult> {
   const grouping = new PersonGrouping();
-  const groupIds = new Map<string | null, number>([[null, 0]]);
-  const groupValues: (string | null)[] = [null];
-  const groupOf = (v: string | null): number => {
-    let g = groupIds.get(v);
-    if (g === undefined) {
-      g = groupValues.push(v) - 1;
-      groupIds.set(v, g);
-    }
-    return g;
-  };
+  const groups = new BreakdownValues();
+  const anyStep = spec.order === 'unordered';
   return {
     add(chunk: ColumnChunk) {
       const person = chunk.uuid(PERSON_COL);
       const bval = chunk.column(BVAL);
       const [t, s, x] = [chunk.column(T), chunk.column(S), chunk.column(X)];
       for (let row = 0; row < chunk.rowCount; row++) {
+        const g = opts.grouped ? groups.idOf(str(bval.get(row))) : 0;
         grouping.push(
           person.word(row, 0),
           person.word(row, 1),
           person.word(row, 2),
           person.word(row, 3),
-          opts.grouped ? groupOf(str(bval.get(row))) : 0,
+          opts.attributed ? 0 : g,
           num(t.get(row)) ?? 0,
           num(s.get(row)) ?? 0,
           num(x.get(row)) ?? 0,
+          g,
         );
       }
     },
     finish() {
       const acc = new FunnelAccumulator(spec);
-      grouping.forEachPerson(opts.inRange, (events, g) => acc.add(groupValues[g] ?? null, events));
+      const { values } = groups;
+      grouping.forEachPerson(opts.inRange, (events, g) => {
+        const group = opts.attributed ? attributedGroup(events, { anyStep, values }) : g;
+        if (group !== undefined) acc.add(values[group] ?? null, events);
+      });
       return opts.result(acc.tallies);
     },
   };
 }
 
-function addRow(acc: FunnelAccumulator, r: Row): void {
+/** One person's row of the list-per-person form; `attribution` for event-property breakdowns. */
+function addRow(
+  acc: FunnelAccumulator,
+  r: Row,
+  attribution?: { readonly values: BreakdownValues; readonly anyStep: boolean },
+): void {
   const ev = acc.next();
   const evs = field(r, 'evs');
   for (const e of Array.isArray(evs) ? evs : []) {
     const o: Row = e !== null && typeof e === 'object' ? e : {};
-    ev.push(num(o['t']) ?? 0, num(o['s']) ?? 0, num(o['x']) ?? 0, o['r'] === true);
+    const tag = attribution ? attribution.values.idOf(str(o['b'])) : 0;
+    ev.push(num(o['t']) ?? 0, num(o['s']) ?? 0, num(o['x']) ?? 0, o['r'] === true, tag);
   }
-  acc.add(str(field(r, 'bval')));
+  if (!attribution) {
+    acc.add(str(field(r, 'bval')));
+    return;
+  }
+  const { values } = attribution.values;
+  const group = attributedGroup(ev, { anyStep: attribution.anyStep, values });
+  if (group !== undefined) acc.add(values[group] ?? null, ev);
 }
 
 function needsPerson(q: FunnelQuery): boolean {

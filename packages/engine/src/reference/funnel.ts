@@ -1,4 +1,5 @@
 import type { FunnelQuery, FunnelResult } from '@opsloop/schema';
+import { compareBreakdownValues } from '../funnel/attribution.js';
 import { funnelSteps, median } from '../plan/funnel.js';
 import { resolveRange } from '../time/date-range.js';
 import { matches, propertyValue } from './filter.js';
@@ -91,11 +92,23 @@ export function referenceFunnel(data: RefData, q: FunnelQuery, ctx: RefContext):
       .map((c) => c.map((e) => e.timestamp))
       .sort((a, b) => (b[0] ?? 0) - (a[0] ?? 0) || cmp(a, b));
     const times = q.order === 'unordered' ? [] : (longest[0] ?? []);
-    const first = evs.filter((e) => stepOk(e, 0))[0];
+    // Breakdown: a person property is the person's; an event property is
+    // attributed first touch, from the earliest in-range event that can start
+    // the funnel (step 1, or any step unordered), the lowest value at a tie.
+    const b = q.breakdown;
+    const inRange = (e: RefEvent) => e.timestamp >= range.fromMs && e.timestamp < range.toMs;
+    const starters = evs.filter(
+      (e) =>
+        inRange(e) &&
+        (q.order === 'unordered' ? q.steps.some((_, k) => stepOk(e, k)) : stepOk(e, 0)),
+    );
+    const breakdownOf = (e: RefEvent) => (b ? propertyValue(data, e, b.on, b.property) : null);
+    const touch = Math.min(...starters.map((e) => e.timestamp));
     const bval =
-      q.breakdown && first
-        ? propertyValue(data, first, q.breakdown.on, q.breakdown.property)
-        : null;
+      starters
+        .filter((e) => e.timestamp === touch)
+        .map(breakdownOf)
+        .sort(compareBreakdownValues)[0] ?? null;
     let g = groups.get(bval);
     if (!g) {
       g = { levels: new Array(q.steps.length + 1).fill(0), gaps: q.steps.map(() => []) };

@@ -130,7 +130,7 @@ describe('analytics engine on DuckDB agrees with the reference', () => {
         }),
         fc.constantFrom('ordered', 'strict', 'unordered'),
         fc.boolean(),
-        fc.constantFrom(undefined, { on: 'person' as const, property: 'tier' }),
+        arbBreakdown,
         arbFilter,
         async (w, dateRange, steps, window, order, exclude, breakdown, filters) => {
           const exclusions = exclude ? [{ event: 'c', betweenSteps: [1, 2] }] : [];
