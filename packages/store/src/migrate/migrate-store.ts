@@ -101,6 +101,10 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Migrat
       databaseUrl: options.databaseUrl,
       events: options.events,
       metaTables: plan.map((t) => t.name),
+    }).catch((err: unknown) => {
+      throw new MigrateError(
+        `cannot read the target stores: ${err instanceof Error ? err.message : String(err)}`,
+      );
     });
     if (found.length > 0 && !options.resume) {
       throw new MigrateRefusedError(

@@ -1,0 +1,513 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer } from '@opsloop/server/testing/test-server';
+import { openPostgresMetaStore, openSqliteMetaStore } from '@opsloop/store';
+import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
+import { parseClickHouseUrl } from '@opsloop/store/events/clickhouse/events-url';
+import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
+import { DuckDBEventStore } from '@opsloop/store/events/duckdb/duckdb-event-store';
+import type { EventStore, StoredEvent } from '@opsloop/store/events/event-store';
+import { PostgresIdentityStore } from '@opsloop/store/identity/postgres/postgres-identity-store';
+import { SqliteIdentityStore } from '@opsloop/store/identity/sqlite-identity-store';
+import { createPool, rows } from '@opsloop/store/meta/postgres/pool';
+import { Spool } from '@opsloop/store/spool/spool';
+import {
+  clickhouseSkipReason,
+  type RunningClickHouse,
+  startClickHouse,
+  TEST_CLUSTER,
+} from '@opsloop/store/testing/clickhouse/start-clickhouse';
+import {
+  postgresSkipReason,
+  type RunningPostgres,
+  startPostgres,
+} from '@opsloop/store/testing/postgres/start-postgres';
+import Database from 'better-sqlite3';
+import { runCli } from '../testing/run-cli.js';
+
+const skip = clickhouseSkipReason() ?? postgresSkipReason();
+const dir = mkdtempSync(join(tmpdir(), 'opsloop-cli-migrate-'));
+const dataDir = join(dir, 'data');
+let ch: RunningClickHouse | undefined;
+let pgServer: RunningPostgres | undefined;
+before(async () => {
+  if (skip) return;
+  [ch, pgServer] = await Promise.all([startClickHouse({ shards: 2 }), startPostgres()]);
+});
+after(async () => {
+  await Promise.all([ch?.stop(), pgServer?.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const run = (argv: string[]) => runCli(argv, { dataDir, cwd: dir });
+const ok = async (argv: string[]) => {
+  const r = await run(argv);
+  assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+  return r;
+};
+
+/** Every event of a project, in time order. */
+async function allEvents(store: EventStore, projectId: string): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  for await (const e of store.exportEvents(projectId)) out.push(e);
+  return out;
+}
+
+const PASSWORD = 'correct horse battery';
+
+/**
+ * An embedded install with every kind of row: two projects with demo traffic,
+ * a second user, keys, groups, segments with members, changes and sizes,
+ * people settings, an insight on a dashboard, an invitation, a session, audit
+ * entries; and events still in the spool (a group, a merge, nested properties).
+ */
+async function seedEmbedded() {
+  const shop = JSON.parse(
+    (
+      await ok([
+        'project',
+        'create',
+        '--name',
+        'Shop',
+        '--timezone',
+        'Europe/Paris',
+        '--currency',
+        'EUR',
+        '--json',
+      ])
+    ).stdout,
+  ) as { id: string; writeKey: string; secretKey: string; orgId: string };
+  const blog = JSON.parse((await ok(['project', 'create', '--name', 'Blog', '--json'])).stdout) as {
+    id: string;
+    writeKey: string;
+  };
+  await ok(['user', 'create', '--email', 'ana@x.io', '--password', PASSWORD, '--role', 'admin']);
+  const end = '2024-06-01T00:00:00Z';
+  await ok([
+    'demo',
+    '--project',
+    shop.id,
+    '--persons',
+    '200',
+    '--days',
+    '45',
+    '--seed',
+    '1',
+    '--end-at',
+    end,
+  ]);
+  await ok([
+    'demo',
+    '--project',
+    blog.id,
+    '--persons',
+    '15',
+    '--days',
+    '5',
+    '--seed',
+    '2',
+    '--end-at',
+    end,
+  ]);
+
+  const meta = await openSqliteMetaStore({ file: join(dataDir, 'meta.sqlite') });
+  try {
+    const ana = await meta.users.byEmail('ana@x.io');
+    assert.ok(ana);
+    const group = await meta.groups.create({ orgId: shop.orgId, name: 'Growth', line: 'market' });
+    await meta.groups.setMembers(group.id, [ana.id]);
+    const identity = new Database(join(dataDir, 'identity.sqlite'), { readonly: true });
+    const persons = (
+      identity
+        .prepare('SELECT id FROM persons WHERE project_id = ? ORDER BY id LIMIT 5')
+        .all(shop.id) as Array<{
+        id: string;
+      }>
+    ).map((p) => p.id);
+    identity.close();
+    const segment = await meta.segments.create({
+      projectId: shop.id,
+      name: 'Five',
+      kind: 'static',
+      filter: null,
+      members: persons.slice(0, 3),
+    });
+    await meta.segments.applyMembership(segment.id, persons.slice(1), Date.UTC(2024, 5, 1));
+    await meta.peopleSettings.set(shop.id, { rfm: { recencyDays: [7, 30] } });
+    const insight = await meta.insights.create({
+      projectId: shop.id,
+      name: 'Pageviews',
+      query: { kind: 'trends', series: [{ event: '$pageview' }] },
+      display: { chart: 'line' },
+      createdBy: ana.id,
+    });
+    await meta.dashboards.create({
+      projectId: shop.id,
+      name: 'Main',
+      tiles: [{ insightId: insight.id, width: 2 }],
+      createdBy: ana.id,
+    });
+    await meta.invitations.create({
+      orgId: shop.orgId,
+      email: 'bo@x.io',
+      role: 'viewer',
+      invitedBy: ana.id,
+      ttlMs: 86_400_000,
+    });
+    await meta.sessions.create({ userId: ana.id, ttlMs: 86_400_000 });
+    await meta.audit.append({
+      orgId: shop.orgId,
+      projectId: shop.id,
+      actorUserId: ana.id,
+      actorKeyId: null,
+      action: 'segment.create',
+      target: segment.id,
+      details: { name: 'Five' },
+    });
+  } finally {
+    await meta.close();
+  }
+
+  // Accepted but not flushed, as a crash leaves them: migrate-store must flush them first.
+  const at = Date.UTC(2024, 4, 20, 12);
+  const spool = Spool.open(join(dataDir, 'spool.sqlite'));
+  await spool.enqueue([
+    sampleEvent({
+      projectId: blog.id,
+      distinctId: 'anon-spooled',
+      timestamp: at,
+      receivedAt: at + 5,
+      properties: { nested: { list: [1, 2.5, 'ü'], empty: {} }, flag: true },
+      url: 'https://blog.example/post?x=1',
+      utmSource: 'news',
+      groups: { company: 'acme' },
+    }),
+    sampleEvent({
+      projectId: blog.id,
+      event: '$groupidentify',
+      distinctId: 'anon-spooled',
+      timestamp: at + 1_000,
+      receivedAt: at + 1_005,
+      groups: { company: 'acme' },
+      groupIdentify: { groupType: 'company', groupKey: 'acme', set: { plan: 'pro' } },
+    }),
+    sampleEvent({
+      projectId: blog.id,
+      event: '$identify',
+      distinctId: 'user-spooled',
+      timestamp: at + 2_000,
+      receivedAt: at + 2_005,
+      identity: { kind: 'identify', otherDistinctId: 'anon-spooled' },
+      personOps: { set: { email: 'spooled@x.io' } },
+    }),
+  ]);
+  await spool.close();
+  return { shop, blog };
+}
+
+describe('opsloop migrate-store', { skip }, () => {
+  it('copies an embedded install into PostgreSQL and a ClickHouse cluster, verifies it, refuses to copy twice, and a node serves from the copy', async () => {
+    if (!ch || !pgServer) throw new Error('servers not started');
+    const [s0, s1] = ch.nodes;
+    assert.ok(s0 && s1);
+    const { shop, blog } = await seedEmbedded();
+    const database = await ch.createDatabase();
+    const databaseUrl = await pgServer.createDatabase();
+    const eventsUrl = `clickhouse://127.0.0.1:${s0.httpPort}/${database}?cluster=${TEST_CLUSTER}&shards=127.0.0.1:${s0.httpPort},127.0.0.1:${s1.httpPort}`;
+    const argv = [
+      'migrate-store',
+      '--data-dir',
+      dataDir,
+      '--database-url',
+      databaseUrl,
+      '--events-url',
+      eventsUrl,
+    ];
+
+    const started = performance.now();
+    const first = await run(argv);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(first.code, 0, `${first.stdout}\n${first.stderr}`);
+    assert.match(first.stderr, /Flushed 3 spooled events into the embedded stores first/);
+    assert.match(first.stdout, /All \d+ figures match\./);
+    for (const phase of ['metadata', 'identity', 'events', 'event identity']) {
+      assert.match(first.stderr, new RegExp(`^${phase}: \\d+ rows in`, 'm'));
+    }
+    // Every metadata table was exercised: none of them is empty on either side.
+    for (const line of first.stdout.split('\n').filter((l) => l.startsWith('meta '))) {
+      assert.doesNotMatch(line, /\s0\s+0\s+ok$/, `an empty table proves nothing: ${line}`);
+    }
+    const eventsLine = /^events: (\d+) rows in ([\d.]+) s \((\d+) rows\/s\)/m.exec(first.stderr);
+    assert.ok(eventsLine);
+    const copied = Number(eventsLine[1]);
+    assert.ok(copied >= 1_500 && copied <= 20_000, `a small demo: ${copied} events`);
+    console.log(
+      `# migrate-store: ${copied} events at ${eventsLine[3]} events/s; whole command ${seconds.toFixed(1)} s`,
+    );
+
+    // Rows round-trip.
+    const source = await openSqliteMetaStore({ file: join(dataDir, 'meta.sqlite') });
+    const target = await openPostgresMetaStore({ url: databaseUrl });
+    try {
+      const ana = await source.users.byEmail('ana@x.io');
+      assert.ok(ana);
+      assert.deepEqual(await target.users.byEmail('ANA@x.io'), ana);
+      assert.equal((await target.projects.byWriteKey(shop.writeKey))?.id, shop.id);
+      assert.deepEqual(await target.projects.byId(shop.id), await source.projects.byId(shop.id));
+      assert.equal((await target.apiKeys.authenticate(shop.secretKey))?.projectId, shop.id);
+      assert.deepEqual(await target.groups.list(shop.orgId), await source.groups.list(shop.orgId));
+      assert.deepEqual(
+        await target.dashboards.listForProject(shop.id),
+        await source.dashboards.listForProject(shop.id),
+      );
+      const [segment] = await source.segments.listForProject(shop.id);
+      assert.ok(segment);
+      assert.deepEqual(await target.segments.byId(segment.id), segment);
+      assert.deepEqual(
+        await target.segments.changes(segment.id, { limit: 100 }),
+        await source.segments.changes(segment.id, { limit: 100 }),
+      );
+    } finally {
+      await Promise.all([source.close(), target.close()]);
+    }
+
+    // Identity: the same distinct ids resolve to the same persons, merges included.
+    const sqlite = new Database(join(dataDir, 'identity.sqlite'), { readonly: true });
+    const ids = sqlite
+      .prepare(
+        'SELECT distinct_id AS d, person_id AS p FROM distinct_ids WHERE project_id = ? ORDER BY 1',
+      )
+      .all(blog.id) as Array<{ d: string; p: string }>;
+    const merges = sqlite
+      .prepare(
+        'SELECT old_person_id AS o, person_id AS p FROM person_overrides WHERE project_id = ? ORDER BY 1',
+      )
+      .all(shop.id) as Array<{ o: string; p: string }>;
+    sqlite.close();
+    assert.ok(merges.length > 0, 'the demo merges persons');
+    const pgIdentity = await PostgresIdentityStore.open({ url: databaseUrl });
+    const sqliteIdentity = SqliteIdentityStore.open(join(dataDir, 'identity.sqlite'));
+    try {
+      const resolved = await pgIdentity.lookupDistinctIds(
+        blog.id,
+        ids.map((i) => i.d),
+      );
+      assert.deepEqual(
+        Object.fromEntries(resolved),
+        Object.fromEntries(ids.map((i) => [i.d, i.p])),
+      );
+      assert.equal(resolved.get('anon-spooled'), resolved.get('user-spooled'), 'the spooled merge');
+      const person = resolved.get('user-spooled') ?? '';
+      assert.deepEqual(
+        await pgIdentity.loadPersons(blog.id, [person]),
+        await sqliteIdentity.loadPersons(blog.id, [person]),
+      );
+      const pool = createPool(databaseUrl, { max: 1 });
+      const pgMerges = await rows(
+        pool,
+        'SELECT old_person_id AS o, person_id AS p FROM identity_person_overrides WHERE project_id = $1 ORDER BY 1',
+        [shop.id],
+      ).finally(() => pool.end());
+      assert.deepEqual(pgMerges, merges);
+    } finally {
+      await Promise.all([pgIdentity.close(), sqliteIdentity.close()]);
+    }
+
+    // Events and the event store's identity mirror, field by field.
+    const duck = await DuckDBEventStore.open(join(dataDir, 'events.duckdb'));
+    const house = await ClickHouseEventStore.open(parseClickHouseUrl(eventsUrl));
+    const mirror = async (store: EventStore, projectId: string) => {
+      const q = (sql: string) => store.execute<{ a: string; b: string }>({ sql, parameters: [] });
+      const cast = store.dialect === 'duckdb' ? '::VARCHAR' : '';
+      const p = `'${projectId}'`;
+      return {
+        ids: await q(
+          `SELECT distinct_id AS a, person_id${cast} AS b FROM person_distinct_ids WHERE project_id = ${p} ORDER BY a`,
+        ),
+        overrides: await q(
+          `SELECT old_person_id${cast} AS a, person_id${cast} AS b FROM person_overrides WHERE project_id = ${p} ORDER BY a`,
+        ),
+        persons: await q(
+          `SELECT id${cast} AS a, properties${cast} AS b FROM persons WHERE project_id = ${p} ORDER BY a`,
+        ),
+        groups: await q(
+          `SELECT group_key AS a, properties${cast} AS b FROM groups WHERE project_id = ${p} ORDER BY a`,
+        ),
+      };
+    };
+    let watermark = 0;
+    try {
+      for (const project of [shop.id, blog.id]) {
+        const [a, b] = [await allEvents(duck, project), await allEvents(house, project)];
+        assert.equal(b.length, a.length);
+        assert.deepEqual(b, a);
+        assert.deepEqual(await mirror(house, project), await mirror(duck, project));
+      }
+      const spooled = (await allEvents(house, blog.id)).find(
+        (e) => e.distinctId === 'anon-spooled',
+      );
+      assert.deepEqual(spooled?.properties, {
+        nested: { list: [1, 2.5, 'ü'], empty: {} },
+        flag: true,
+      });
+      assert.equal(spooled?.timestamp, Date.UTC(2024, 4, 20, 12));
+      assert.equal((await mirror(house, blog.id)).groups[0]?.a, 'acme');
+      watermark = await duck.identityWatermark();
+      assert.ok(watermark > 0);
+      assert.equal(await house.identityWatermark(), watermark);
+    } finally {
+      await Promise.all([duck.close(), house.close()]);
+    }
+
+    // A second run refuses, naming what it found, and writes nothing.
+    const again = await run(argv);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /the target already holds data; nothing was written/);
+    assert.match(again.stderr, /PostgreSQL users \(\d+ rows\)/);
+    assert.match(again.stderr, /ClickHouse .*events_local \(\d+ rows\)/);
+
+    // Resuming after a cut-short copy: a half-copied window is copied again, whole windows skipped.
+    for (const node of ch.nodes) {
+      await fetch(node.url, {
+        method: 'POST',
+        body: `ALTER TABLE ${database}.events_local DELETE WHERE project_id = '${shop.id}' AND event = '$pageview'`,
+      });
+    }
+    const resumed = await run([...argv, '--resume']);
+    assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
+    assert.match(resumed.stdout, /All \d+ figures match\./);
+    assert.match(resumed.stderr, /\d+ event windows were already copied whole and were skipped/);
+
+    // A node on the cluster stores: sign-in with the migrated password, the
+    // migrated write key, and identity continuing after the copied changes.
+    const node = await startTestServer({
+      OPSLOOP_DATABASE_URL: databaseUrl,
+      OPSLOOP_EVENTS_URL: eventsUrl,
+    });
+    try {
+      const login = await fetch(`${node.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ana@x.io', password: PASSWORD }),
+      });
+      assert.equal(login.status, 200, await login.clone().text());
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const project = await fetch(`${node.url}/api/projects/${shop.id}`, { headers: { cookie } });
+      assert.equal(project.status, 200);
+      assert.equal(((await project.json()) as { name: string }).name, 'Shop');
+      const wrong = await fetch(`${node.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ana@x.io', password: 'not the password' }),
+      });
+      assert.equal(wrong.status, 401);
+
+      const before = await node.ctx.events.countEvents(blog.id);
+      const now = new Date().toISOString();
+      const res = await fetch(`${node.url}/batch/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          api_key: blog.writeKey,
+          batch: [
+            {
+              event: '$pageview',
+              distinct_id: 'user-spooled',
+              uuid: randomUUID(),
+              timestamp: now,
+              properties: {},
+            },
+            {
+              event: '$pageview',
+              distinct_id: 'anon-new',
+              uuid: randomUUID(),
+              timestamp: now,
+              properties: {},
+            },
+          ],
+        }),
+      });
+      assert.equal(res.status, 200, await res.text());
+      for (let i = 0; node.ctx.ingestion.stats().spooledEvents > 0; i++) {
+        assert.ok(i < 200, 'the spool drains');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(await node.ctx.events.countEvents(blog.id), before + 2);
+      const fresh = await allEvents(node.ctx.events, blog.id);
+      const mine = fresh.filter((e) => e.timestamp === Date.parse(now));
+      const spooledPerson = fresh.find((e) => e.distinctId === 'user-spooled')?.personId;
+      assert.equal(mine.find((e) => e.distinctId === 'user-spooled')?.personId, spooledPerson);
+      // The new person's change set is numbered after the copied watermark, so it is mirrored.
+      const rows = await node.ctx.events.execute<{ p: string }>({
+        sql: `SELECT person_id AS p FROM person_distinct_ids WHERE project_id = '${blog.id}' AND distinct_id = 'anon-new'`,
+        parameters: [],
+      });
+      assert.equal(rows[0]?.p, mine.find((e) => e.distinctId === 'anon-new')?.personId);
+      assert.ok((await node.ctx.events.identityWatermark()) > watermark);
+    } finally {
+      await node.dispose();
+    }
+  });
+});
+
+describe('opsloop migrate-store, refusing', () => {
+  it('names what is wrong with its options before touching anything', async () => {
+    const noUrl = await run(['migrate-store', '--data-dir', dataDir]);
+    assert.equal(noUrl.code, 2);
+    assert.match(noUrl.stderr, /--database-url \(or OPSLOOP_DATABASE_URL\) must be postgres:/);
+    const badEvents = await run([
+      'migrate-store',
+      '--database-url',
+      'postgres://x@127.0.0.1:1/x',
+      '--events-url',
+      'http://127.0.0.1:1/x',
+    ]);
+    assert.equal(badEvents.code, 2);
+    assert.match(badEvents.stderr, /--events-url: unsupported scheme "http"/);
+    const empty = await run([
+      'migrate-store',
+      '--data-dir',
+      join(dir, 'nothing-here'),
+      '--database-url',
+      'postgres://x@127.0.0.1:1/x',
+      '--events-url',
+      'clickhouse://127.0.0.1:1/x',
+    ]);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /holds no Opsloop data \(no meta\.sqlite\)/);
+  });
+
+  it('refuses while a server runs on the data directory', async () => {
+    const busy = join(dir, 'busy');
+    await (await openSqliteMetaStore({ file: join(busy, 'meta.sqlite') })).close();
+    // DuckDB's lock is per process, so the server runs in a child process.
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '../../../server/dist/pipeline/crash-child.js'), busy],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      const r = await run([
+        'migrate-store',
+        '--data-dir',
+        busy,
+        '--database-url',
+        'postgres://x@127.0.0.1:1/x',
+        '--events-url',
+        'clickhouse://127.0.0.1:1/x',
+      ]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /the server is running on this data directory/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
