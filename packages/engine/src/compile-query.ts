@@ -11,12 +11,13 @@ import { resolveSegments } from './plan/segments.js';
 import { planStickiness } from './plan/stickiness.js';
 import { planTrends } from './plan/trends.js';
 import type { CompiledQuery } from './sql/compiled-query.js';
+import { ClickHouseCompiler, clickhouseAdapter } from './sql/dialect/clickhouse.js';
 import type { ChunkedQuery } from './sql/dialect/column-chunk.js';
-import { DuckDbCompiler } from './sql/dialect/duckdb.js';
+import { DuckDbCompiler, duckdbAdapter } from './sql/dialect/duckdb.js';
 import { isValidTimezone } from './time/zoned.js';
 
-export interface CompileOptions extends PlanContext {
-  readonly dialect: 'duckdb';
+export interface CompileOptions extends Omit<PlanContext, 'adapter'> {
+  readonly dialect: 'duckdb' | 'clickhouse';
 }
 
 /** A compiled query and the function that turns its rows into the API result. */
@@ -45,12 +46,14 @@ export function compileQuery(
 ): CompiledAnalyticsQuery {
   if (!isValidTimezone(options.timezone))
     throw new QueryPlanError('timezone', `unknown time zone "${options.timezone}"`);
-  const plan = planOf(resolveSegments(query, options.segments), options);
-  const compiler = new DuckDbCompiler();
-  const compiled = compiler.compile(plan.root);
+  const clickhouse = options.dialect === 'clickhouse';
+  const adapter = clickhouse ? clickhouseAdapter : duckdbAdapter;
+  const plan = planOf(resolveSegments(query, options.segments), { ...options, adapter });
+  const compiler = () => (clickhouse ? new ClickHouseCompiler() : new DuckDbCompiler());
+  const compiled = compiler().compile(plan.root);
   if (!plan.chunked) return { compiled, shape: plan.shape };
   const chunked = {
-    compiled: new DuckDbCompiler().compile(plan.chunked.root),
+    compiled: compiler().compile(plan.chunked.root),
     reducer: plan.chunked.reducer,
   };
   return { compiled, shape: plan.shape, chunked };

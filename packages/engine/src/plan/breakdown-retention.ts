@@ -1,5 +1,12 @@
 import type { RetentionQuery, RetentionResult } from '@opsloop/schema';
-import { EpochMsNode, InstantNode, LocalTimeNode, TimeBucketNode } from '../sql/ast/nodes.js';
+import { cte, fn } from '../sql/ast/functions.js';
+import {
+  EpochMsNode,
+  InstantNode,
+  LocalTimeNode,
+  TimeBucketNode,
+  WithNode,
+} from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
 import { addNaive, fromLocalNaive } from '../time/zoned.js';
@@ -38,7 +45,7 @@ export function planRetentionBreakdown(q: RetentionQuery, ctx: PlanContext): Pla
     columns: (scope) => ({
       person: PERSON,
       ts: text('e.timestamp'),
-      u: text('e.uuid::VARCHAR'),
+      u: fn.toText(text('e.uuid')),
       b: bucket,
       bval: propertyText(scope, b.on, b.property),
     }),
@@ -53,11 +60,17 @@ export function planRetentionBreakdown(q: RetentionQuery, ctx: PlanContext): Pla
     columns: () => ({ person: PERSON, b: bucket }),
   });
   const from = InstantNode.create(range.fromMs);
-  const label = text('list(bval ORDER BY ts, u)[1]');
+  const label = fn.firstOf(text('bval'), text('ts'), text('u'));
   const cohortSql = firstTime
-    ? sql`SELECT person, arg_min(b, ts) AS cohort, ${label} AS bval FROM (${start}) s GROUP BY person HAVING min(ts) >= ${from}`
+    ? sql`SELECT person, ${fn.argMin(text('b'), text('ts'))} AS cohort, ${label} AS bval FROM (${start}) s GROUP BY person HAVING min(ts) >= ${from}`
     : sql`SELECT person, b AS cohort, ${label} AS bval FROM (${start}) s GROUP BY person, b`;
-  const root = sql`WITH c AS (${cohortSql}), r AS (SELECT DISTINCT person, b FROM (${ret}) x) SELECT bval, cohort, NULL::BIGINT AS ret, count(*) AS n FROM c GROUP BY bval, cohort UNION ALL SELECT c.bval, c.cohort, r.b AS ret, count(DISTINCT c.person) AS n FROM c JOIN r ON r.person = c.person AND r.b > c.cohort GROUP BY 1, 2, 3`;
+  const root = WithNode.create(
+    [
+      { name: 'c', query: cohortSql },
+      { name: 'r', query: sql`SELECT DISTINCT person, b FROM (${ret}) x` },
+    ],
+    sql`SELECT bval, cohort, ${fn.nullBigint} AS ret, count(*) AS n FROM ${cte('c')} GROUP BY bval, cohort UNION ALL SELECT c.bval AS bval, c.cohort AS cohort, r.b AS ret, ${fn.countDistinct(text('c.person'))} AS n FROM ${cte('c')} JOIN ${cte('r')} ON r.person = c.person WHERE r.b > c.cohort GROUP BY c.bval, c.cohort, r.b`,
+  );
   return { root, shape: (rows) => shapeBreakdown(q, cohorts, rows) };
 }
 

@@ -1,4 +1,6 @@
 import type { Filter } from '@opsloop/schema';
+import type { DialectAdapter } from '../sql/dialect/adapter.js';
+import { duckdbAdapter } from '../sql/dialect/duckdb.js';
 
 /**
  * A segment as the planner needs it: a dynamic segment's saved Filter, or a
@@ -20,7 +22,12 @@ export interface PlanContext {
    * caller (see `segmentIdsOf`). A segment missing here is a 400 naming it.
    */
   readonly segments?: ReadonlyMap<string, ResolvedSegment> | undefined;
+  /** What the target engine can do; planners pick a query shape by it (default DuckDB). */
+  readonly adapter?: DialectAdapter | undefined;
 }
+
+/** The engine a plan is for. */
+export const adapterOf = (ctx: PlanContext): DialectAdapter => ctx.adapter ?? duckdbAdapter;
 
 /** A query the planner cannot answer (yet); the route turns it into a 400 naming `path`. */
 export class QueryPlanError extends Error {

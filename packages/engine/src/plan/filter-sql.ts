@@ -1,5 +1,11 @@
 import type { Filter, PropertyCondition } from '@opsloop/schema';
-import { InstantNode, type SqlNode } from '../sql/ast/nodes.js';
+import { fn } from '../sql/ast/functions.js';
+import {
+  InstantNode,
+  MergedPersonNode,
+  OverridesJoinNode,
+  type SqlNode,
+} from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import { QueryPlanError } from './context.js';
 import { asDouble, type PropertyScope, propertyText } from './properties.js';
@@ -13,7 +19,7 @@ export interface FilterEnv {
   readonly person: SqlNode;
 }
 
-const TRUE = text('true');
+const TRUE = fn.true;
 
 /** Whether the filter reads person properties anywhere (so the planner joins persons). */
 export function needsPersonProperties(f: Filter | undefined): boolean {
@@ -36,13 +42,13 @@ export function filterSql(f: Filter | undefined, env: FilterEnv, path = 'filters
     )})`;
   }
   if ('or' in f) {
-    if (f.or.length === 0) return text('false');
+    if (f.or.length === 0) return fn.false;
     return sql`(${join(
       f.or.map((x, i) => filterSql(x, env, `${path}.or.${i}`)),
       ' OR ',
     )})`;
   }
-  if ('not' in f) return sql`(NOT coalesce(${filterSql(f.not, env, `${path}.not`)}, false))`;
+  if ('not' in f) return sql`(NOT coalesce(${filterSql(f.not, env, `${path}.not`)}, ${fn.false}))`;
   if ('segment' in f) throw new QueryPlanError(`${path}.segment`, `unknown segment "${f.segment}"`);
   if ('members' in f) return membersSql(f.members.personIds, env.person);
   if ('performed' in f) {
@@ -64,8 +70,8 @@ export function filterSql(f: Filter | undefined, env: FilterEnv, path = 'filters
 
 /** Membership in a static segment's ids; a semi-join keeps large lists cheap. */
 export function membersSql(personIds: readonly string[], person: SqlNode): SqlNode {
-  if (personIds.length === 0) return text('false');
-  return sql`(${person} IN (SELECT unnest(${personIds}::VARCHAR[])::UUID))`;
+  if (personIds.length === 0) return fn.false;
+  return sql`(${fn.inList(sql`${personIds}`, person)})`;
 }
 
 const OPS = { eq: '=', gte: '>=', lte: '<=', gt: '>', lt: '<' } as const;
@@ -101,11 +107,12 @@ function performedPersons(
   const inner: FilterEnv = {
     ...env,
     scope: { eventAlias: 'b', personProperties: undefined },
-    person: sql`coalesce(bo.person_id, b.person_id)`,
+    person: MergedPersonNode.create('b', 'bo'),
   };
   if (needsPersonProperties(where))
     throw new QueryPlanError(path, 'a behavioural "where" can only use event properties');
-  return sql`SELECT coalesce(bo.person_id, b.person_id) FROM events b LEFT JOIN person_overrides bo ON bo.project_id = b.project_id AND bo.old_person_id = b.person_id WHERE b.project_id = ${env.projectId} AND b.event = ${event} AND b.timestamp > ${from} AND b.timestamp <= ${to} AND coalesce(${filterSql(where, inner, path)}, false) GROUP BY 1`;
+  // Grouped by name: ClickHouse has no `GROUP BY 1`.
+  return sql`SELECT ${inner.person} AS pid FROM events b${OverridesJoinNode.create('b', 'bo')} WHERE b.project_id = ${env.projectId} AND b.event = ${event} AND b.timestamp > ${from} AND b.timestamp <= ${to} AND coalesce(${filterSql(where, inner, path)}, ${fn.false}) GROUP BY pid`;
 }
 
 function propertySql(c: PropertyCondition, scope: PropertyScope): SqlNode {
@@ -118,31 +125,33 @@ function propertySql(c: PropertyCondition, scope: PropertyScope): SqlNode {
         typeof v === 'number'
           ? sql`${asDouble(x)} = ${v}`
           : sql`${x} = ${typeof v === 'boolean' ? String(v) : String(v)}`;
-      return c.op === 'eq' ? sql`coalesce(${eq}, false)` : sql`(NOT coalesce(${eq}, false))`;
+      return c.op === 'eq'
+        ? sql`coalesce(${eq}, ${fn.false})`
+        : sql`(NOT coalesce(${eq}, ${fn.false}))`;
     }
     case 'gt':
     case 'gte':
     case 'lt':
     case 'lte': {
       const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[c.op];
-      return sql`coalesce(${asDouble(x)} ${text(op)} ${Number(v)}, false)`;
+      return sql`coalesce(${asDouble(x)} ${text(op)} ${Number(v)}, ${fn.false})`;
     }
     case 'contains':
-      return sql`coalesce(contains(lower(${x}), ${String(v).toLowerCase()}), false)`;
+      return sql`coalesce(${fn.containsText(x, sql`${String(v).toLowerCase()}`)}, ${fn.false})`;
     case 'not_contains':
-      return sql`(NOT coalesce(contains(lower(${x}), ${String(v).toLowerCase()}), false))`;
+      return sql`(NOT coalesce(${fn.containsText(x, sql`${String(v).toLowerCase()}`)}, ${fn.false}))`;
     case 'regex':
-      return sql`coalesce(regexp_matches(${x}, ${String(v)}), false)`;
+      return sql`coalesce(${fn.regexMatch(x, sql`${String(v)}`)}, ${fn.false})`;
     case 'in':
     case 'not_in': {
       const list = Array.isArray(v) ? v : [];
       const isIn =
         list.length === 0
-          ? text('false')
+          ? fn.false
           : sql`coalesce(${x} IN (${join(
               list.map((s) => sql`${s}`),
               ', ',
-            )}), false)`;
+            )}), ${fn.false})`;
       return c.op === 'in' ? isIn : sql`(NOT ${isIn})`;
     }
     case 'is_set':

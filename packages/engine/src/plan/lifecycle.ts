@@ -1,10 +1,13 @@
 import type { LifecycleQuery, LifecycleResult } from '@opsloop/schema';
+import { cte } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
   LocalDateTimeNode,
   LocalTimeNode,
+  ShiftLocalNode,
   type SqlNode,
   TimeBucketNode,
+  WithNode,
 } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
@@ -12,8 +15,6 @@ import { naiveSqlText } from '../time/zoned.js';
 import type { PlanContext } from './context.js';
 import { checkBuckets, field, num, type Plan, str } from './plan.js';
 import { eventsSource, PERSON } from './source.js';
-
-const STEP = { day: 'INTERVAL 1 DAY', week: 'INTERVAL 7 DAY', month: 'INTERVAL 1 MONTH' } as const;
 
 /**
  * Lifecycle: per interval of the range, the persons active in it (did the
@@ -41,9 +42,24 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
   });
   const lo = LocalDateTimeNode.create(naiveSqlText(starts[0] ?? 0));
   const hi = LocalDateTimeNode.create(naiveSqlText(starts.at(-1) ?? 0));
-  const step = text(STEP[q.interval]);
   const ms = (n: SqlNode) => EpochMsNode.create(n);
-  const root = sql`WITH a AS (SELECT DISTINCT person, b FROM (${src}) s), f AS (SELECT person, min(b) AS first FROM a GROUP BY person) SELECT ${ms(text('a.b'))} AS bucket, CASE WHEN a.b = f.first THEN 'new' WHEN p.person IS NOT NULL THEN 'returning' ELSE 'resurrecting' END AS status, count(*) AS n FROM a JOIN f ON f.person = a.person LEFT JOIN a p ON p.person = a.person AND p.b = a.b - ${step} WHERE a.b >= ${lo} AND a.b <= ${hi} GROUP BY 1, 2 UNION ALL SELECT ${ms(sql`a.b + ${step}`)} AS bucket, 'dormant' AS status, count(*) AS n FROM a LEFT JOIN a nx ON nx.person = a.person AND nx.b = a.b + ${step} WHERE nx.person IS NULL AND a.b + ${step} >= ${lo} AND a.b + ${step} <= ${hi} GROUP BY 1, 2`;
+  const shift = (n: SqlNode, by: number) => ShiftLocalNode.create(n, q.interval, by);
+  const prev = shift(text('x.b'), -1);
+  const next = shift(text('a.b'), 1);
+  // One join per SELECT (ClickHouse 18.16 allows no more); an unmatched
+  // right side is told by its `hit` column, never by a join key (ClickHouse
+  // fills unmatched keys from the left).
+  const root = WithNode.create(
+    [
+      { name: 'a', query: sql`SELECT DISTINCT person, b FROM (${src}) s` },
+      {
+        name: 'f',
+        query: sql`SELECT a.person AS person, a.b AS b, (a.b = m.first) AS is_first FROM ${cte('a')} JOIN (SELECT person, min(b) AS first FROM ${cte('a')} GROUP BY person) m ON m.person = a.person`,
+      },
+      { name: 'h', query: sql`SELECT person, b, 1 AS hit FROM ${cte('a')}` },
+    ],
+    sql`SELECT ${ms(text('x.b'))} AS bucket, CASE WHEN x.is_first THEN 'new' WHEN p.hit IS NOT NULL THEN 'returning' ELSE 'resurrecting' END AS status, count(*) AS n FROM ${cte('f', 'x')} LEFT JOIN ${cte('h', 'p')} ON p.person = x.person AND p.b = ${prev} WHERE x.b >= ${lo} AND x.b <= ${hi} GROUP BY bucket, status UNION ALL SELECT ${ms(next)} AS bucket, 'dormant' AS status, count(*) AS n FROM ${cte('a')} LEFT JOIN ${cte('h', 'nx')} ON nx.person = a.person AND nx.b = ${next} WHERE nx.hit IS NULL AND ${next} >= ${lo} AND ${next} <= ${hi} GROUP BY bucket, status`,
+  );
   return {
     root,
     shape: (rows) => {

@@ -1,8 +1,9 @@
 import type { PathsQuery, PathsResult } from '@opsloop/schema';
-import { EpochMsNode } from '../sql/ast/nodes.js';
+import { fn } from '../sql/ast/functions.js';
+import { EpochMsNode, InstantNode, type SqlNode } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import { resolveRange } from '../time/date-range.js';
-import type { PlanContext } from './context.js';
+import { adapterOf, type PlanContext } from './context.js';
 import { filterSql } from './filter-sql.js';
 import { field, num, type Plan, type Row, str } from './plan.js';
 import { eventsSource, PERSON } from './source.js';
@@ -31,11 +32,16 @@ export function planPaths(q: PathsQuery, ctx: PlanContext): Plan<PathsResult> {
     columns: (scope) => ({
       person: PERSON,
       t: EpochMsNode.create(text('e.timestamp')),
-      u: text('e.uuid::VARCHAR'),
+      u: fn.toText(text('e.uuid')),
       event: text('e.event'),
-      anchor: sql`(e.event = ${anchor.event} AND e.timestamp >= ${inst(range.fromMs)} AND e.timestamp < ${inst(range.toMs)} AND coalesce(${filterSql(anchor.filters, { scope, projectId: ctx.projectId, asOf: ctx.now, person: PERSON }, after ? 'start.filters' : 'end.filters')}, false))`,
+      anchor: sql`(e.event = ${anchor.event} AND e.timestamp >= ${inst(range.fromMs)} AND e.timestamp < ${inst(range.toMs)} AND coalesce(${filterSql(anchor.filters, { scope, projectId: ctx.projectId, asOf: ctx.now, person: PERSON }, after ? 'start.filters' : 'end.filters')}, ${fn.false}))`,
     }),
   });
+  if (!adapterOf(ctx).hasWindowFunctions)
+    return {
+      root: pathsWithArrays(q, src, { after, windowMs: W }),
+      shape: (rows) => shapePaths(q, rows),
+    };
   const dir = text(after ? 'ASC' : 'DESC');
   const order = sql`t ${dir}, u ${dir}`;
   const within = after
@@ -46,8 +52,35 @@ export function planPaths(q: PathsQuery, ctx: PlanContext): Plan<PathsResult> {
   return { root, shape: (rows) => shapePaths(q, rows) };
 }
 
-const inst = (ms: number) =>
-  sql`(${text("TIMESTAMPTZ '1970-01-01 00:00:00+00'")} + to_milliseconds(${ms}::BIGINT))`;
+const inst = (ms: number) => InstantNode.create(ms);
+
+/**
+ * The same edges without window functions: each person's events as one
+ * array sorted by (t, u) (reversed for `before`), cut from the anchor to the
+ * window's end, repeats dropped, the first `steps + 1` kept, then one row per
+ * step with its successor.
+ */
+function pathsWithArrays(
+  q: PathsQuery,
+  src: SqlNode,
+  o: { readonly after: boolean; readonly windowMs: number },
+): SqlNode {
+  const sorted = text('arraySort(x -> (x.1, x.2), groupArray((t, u, event, anchor)))');
+  const evs = o.after ? sorted : sql`arrayReverse(${sorted})`;
+  // The window's bound reaches the lambda as an array argument: 18.16 prunes
+  // subquery columns that only a lambda reads.
+  const bound = text(o.after ? `at + ${o.windowMs}` : `at - ${o.windowMs}`);
+  const cmp = text(o.after ? '<=' : '>=');
+  const names = sql`arrayMap(x -> x.3, arrayFilter((x, lim) -> x.1 ${cmp} lim, arraySlice(evs, ai), replicate(${bound}, arraySlice(evs, ai))))`;
+  const path = q.collapseRepeats
+    ? text(
+        "arrayFilter((x, prev, i) -> i = 1 OR x != prev, names, arrayPushFront(arrayPopBack(names), ''), arrayEnumerate(names))",
+      )
+    : text('names');
+  const people = sql`SELECT ${evs} AS evs, arrayFirstIndex(x -> x.4 = 1, evs) AS ai, evs[ai].1 AS at FROM (${src}) s GROUP BY person HAVING ai > 0`;
+  const paths = sql`SELECT arraySlice(${path}, 1, ${text(String(q.steps + 1))}) AS p FROM (SELECT ${names} AS names FROM (${people}))`;
+  return sql`SELECT step, event, next, count() AS n FROM (SELECT i - 1 AS step, p[i] AS event, if(i < length(p), p[i + 1], NULL) AS next FROM (${paths}) ARRAY JOIN arrayEnumerate(p) AS i) GROUP BY step, event, next`;
+}
 
 /** One step of one person's path: `step`, its `event` and the `next` one (null at the end). */
 export interface PathEdge {

@@ -1,5 +1,6 @@
+import { fn } from '../sql/ast/functions.js';
 import { JsonPropertyNode, type SqlNode } from '../sql/ast/nodes.js';
-import { ident, sql } from '../sql/ast/sql-tag.js';
+import { ident } from '../sql/ast/sql-tag.js';
 
 /**
  * Event properties that are columns of `events`; reading the column is far
@@ -56,4 +57,4 @@ export function propertyText(
   return JsonPropertyNode.create(ident(`${scope.eventAlias}.properties`), property);
 }
 
-export const asDouble = (text: SqlNode): SqlNode => sql`TRY_CAST(${text} AS DOUBLE)`;
+export const asDouble = (text: SqlNode): SqlNode => fn.tryDouble(text);

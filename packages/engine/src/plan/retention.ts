@@ -1,5 +1,12 @@
 import type { RetentionQuery, RetentionResult } from '@opsloop/schema';
-import { EpochMsNode, InstantNode, LocalTimeNode, TimeBucketNode } from '../sql/ast/nodes.js';
+import { cte, fn } from '../sql/ast/functions.js';
+import {
+  EpochMsNode,
+  InstantNode,
+  LocalTimeNode,
+  TimeBucketNode,
+  WithNode,
+} from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
 import { addNaive, fromLocalNaive } from '../time/zoned.js';
@@ -55,12 +62,16 @@ export function planRetention(q: RetentionQuery, ctx: PlanContext): Plan<Retenti
   });
   const from = InstantNode.create(range.fromMs);
   const cohortSql = firstTime
-    ? sql`SELECT person, arg_min(b, ts) AS cohort FROM (${start}) s GROUP BY person HAVING min(ts) >= ${from}`
+    ? sql`SELECT person, ${fn.argMin(text('b'), text('ts'))} AS cohort FROM (${start}) s GROUP BY person HAVING min(ts) >= ${from}`
     : sql`SELECT DISTINCT person, b AS cohort FROM (${start}) s`;
   // Return events join the (small) cohorts before anything is made distinct:
   // most return events belong to persons outside every cohort and drop out in
   // the join probe instead of filling a DISTINCT over all (person, period) pairs.
-  const root = sql`WITH c AS (${cohortSql}) SELECT cohort, NULL::BIGINT AS ret, count(*) AS n FROM c GROUP BY cohort UNION ALL SELECT c.cohort, x.b AS ret, count(DISTINCT c.person) AS n FROM (${ret}) x JOIN c ON x.person = c.person AND x.b > c.cohort GROUP BY 1, 2`;
+  // The join is on equality only (ClickHouse allows no other); later periods are a WHERE.
+  const root = WithNode.create(
+    [{ name: 'c', query: cohortSql }],
+    sql`SELECT cohort, ${fn.nullBigint} AS ret, count(*) AS n FROM ${cte('c')} GROUP BY cohort UNION ALL SELECT c.cohort AS cohort, x.b AS ret, ${fn.countDistinct(text('x.person'))} AS n FROM (${ret}) x JOIN ${cte('c')} ON x.person = c.person WHERE x.b > c.cohort GROUP BY c.cohort, x.b`,
+  );
   return {
     root,
     shape: (rows) => {

@@ -1,12 +1,20 @@
 import type { Filter } from '@opsloop/schema';
-import { InstantNode, type SqlNode } from '../sql/ast/nodes.js';
+import { fn } from '../sql/ast/functions.js';
+import {
+  InstantNode,
+  MergedPersonNode,
+  OverridesJoinNode,
+  type SqlNode,
+} from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { PlanContext } from './context.js';
 import { filterSql, needsPersonProperties } from './filter-sql.js';
 import type { PropertyScope } from './properties.js';
 
 /** The current (merged) person of event `e`: overrides are kept flat, so one join suffices. */
-export const PERSON = text('coalesce(o.person_id, e.person_id)');
+export const PERSON = MergedPersonNode.create('e', 'o');
+/** The join {@link PERSON} reads (nothing on engines that look merged persons up). */
+export const OVERRIDES_JOIN = OverridesJoinNode.create('e', 'o');
 export const EVENT_SCOPE_ALIAS = 'e';
 
 export interface SourceSpec {
@@ -35,7 +43,7 @@ export function eventsSource(spec: SourceSpec): SqlNode {
   const cols = Object.entries(spec.columns(scope)).map(
     ([name, node]) => sql`${node} AS ${text(name)}`,
   );
-  const where = [
+  const where: SqlNode[] = [
     sql`e.project_id = ${spec.ctx.projectId}`,
     sql`e.timestamp >= ${InstantNode.create(spec.fromMs)}`,
     sql`e.timestamp < ${InstantNode.create(spec.toMs)}`,
@@ -43,7 +51,7 @@ export function eventsSource(spec: SourceSpec): SqlNode {
   if (spec.events) {
     where.push(
       spec.events.length === 0
-        ? text('false')
+        ? fn.false
         : sql`e.event IN (${join(
             [...new Set(spec.events)].map((ev) => sql`${ev}`),
             ', ',
@@ -52,13 +60,13 @@ export function eventsSource(spec: SourceSpec): SqlNode {
   }
   if (spec.filters) {
     where.push(
-      sql`coalesce(${filterSql(spec.filters, { scope, projectId: spec.ctx.projectId, asOf: spec.ctx.now, person: PERSON })}, false)`,
+      sql`coalesce(${filterSql(spec.filters, { scope, projectId: spec.ctx.projectId, asOf: spec.ctx.now, person: PERSON })}, ${fn.false})`,
     );
   }
   const persons = personJoin
-    ? sql` LEFT JOIN (SELECT id, arg_max(properties, version) AS properties FROM persons WHERE project_id = ${spec.ctx.projectId} GROUP BY id) pp ON pp.id = ${PERSON}`
+    ? sql` LEFT JOIN (SELECT id, ${fn.argMax(text('properties'), text('version'))} AS properties FROM persons WHERE project_id = ${spec.ctx.projectId} GROUP BY id) pp ON pp.id = ${PERSON}`
     : text('');
-  return sql`SELECT ${join(cols, ', ')} FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id${persons} WHERE ${join(where, ' AND ')}`;
+  return sql`SELECT ${join(cols, ', ')} FROM events e${OVERRIDES_JOIN}${persons} WHERE ${join(where, ' AND ')}`;
 }
 
 /** `and` of the query's filters and a step's own, skipping absent ones. */

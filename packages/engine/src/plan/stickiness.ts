@@ -1,4 +1,5 @@
 import type { StickinessQuery, StickinessResult } from '@opsloop/schema';
+import { fn } from '../sql/ast/functions.js';
 import { EpochMsNode, LocalTimeNode, TimeBucketNode } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import { bucketStarts, resolveRange } from '../time/date-range.js';
@@ -26,7 +27,7 @@ export function planStickiness(q: StickinessQuery, ctx: PlanContext): Plan<Stick
     }),
   });
   return {
-    root: sql`SELECT k, count(*) AS persons FROM (SELECT person, count(DISTINCT b) AS k FROM (${src}) s GROUP BY person) p GROUP BY k`,
+    root: sql`SELECT k, count(*) AS persons FROM (SELECT person, ${fn.countDistinct(text('b'))} AS k FROM (${src}) s GROUP BY person) p GROUP BY k`,
     shape: (rows) => {
       const by = new Map(rows.map((r) => [num(field(r, 'k')), num(field(r, 'persons')) ?? 0]));
       return {

@@ -1,4 +1,5 @@
 import type { TrendsQuery, TrendsResult } from '@opsloop/schema';
+import { fn } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
   InstantNode,
@@ -6,6 +7,7 @@ import {
   LocalTimeNode,
   type SqlNode,
   TimeBucketNode,
+  ValuesNode,
 } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import {
@@ -16,7 +18,7 @@ import {
   resolveRange,
 } from '../time/date-range.js';
 import { addNaive, fromLocalNaive, naiveSqlText, toLocalNaive } from '../time/zoned.js';
-import type { PlanContext } from './context.js';
+import { adapterOf, type PlanContext } from './context.js';
 import { checkBuckets, field, num, type Plan, str } from './plan.js';
 import { asDouble, propertyText } from './properties.js';
 import { andFilters, eventsSource, PERSON } from './source.js';
@@ -32,7 +34,7 @@ function aggregate(s: Series): SqlNode {
     case 'dau':
     case 'wau':
     case 'mau':
-      return text('count(DISTINCT person)');
+      return fn.countDistinct(text('person'));
     case 'sum':
       return text('sum(val)');
     case 'avg':
@@ -42,9 +44,9 @@ function aggregate(s: Series): SqlNode {
     case 'max':
       return text('max(val)');
     case 'median':
-      return text('quantile_cont(val, 0.5)');
+      return fn.quantile(text('val'), 0.5);
     case 'p90':
-      return text('quantile_cont(val, 0.9)');
+      return fn.quantile(text('val'), 0.9);
     default: {
       const never: never = s.math;
       throw new Error(`unknown math ${String(never)}`);
@@ -188,27 +190,46 @@ function seriesSql(
       person: PERSON,
       local_ts: LocalTimeNode.create(text('e.timestamp'), tz),
       in_range: sql`(e.timestamp >= ${InstantNode.create(range.fromMs)} AND e.timestamp < ${InstantNode.create(range.toMs)})`,
-      bval: b ? propertyText(scope, b.on, b.property) : text('NULL::VARCHAR'),
-      val: s.property ? asDouble(propertyText(scope, 'event', s.property)) : text('NULL::DOUBLE'),
+      bval: b ? propertyText(scope, b.on, b.property) : fn.nullText,
+      val: s.property ? asDouble(propertyText(scope, 'event', s.property)) : fn.nullDouble,
     }),
   });
-  const agg = aggregate(s);
+  const adapter = adapterOf(ctx);
+  // Doubles, so that counts and value maths unite in one column on every engine.
+  const agg = fn.toDouble(aggregate(s));
   const head = sql`${i} AS s, ${period} AS period, bval`;
-  const total = sql`SELECT ${head}, NULL::BIGINT AS bucket, ${agg} AS value FROM (${src}) t WHERE in_range GROUP BY bval`;
+  const total = sql`SELECT ${head}, ${fn.nullBigint} AS bucket, ${agg} AS value FROM (${src}) t WHERE in_range GROUP BY bval`;
   if (!activeDays) {
     const bucket = EpochMsNode.create(TimeBucketNode.create(q.interval, text('local_ts')));
+    if (!adapter.hasGroupingSets)
+      return [
+        sql`SELECT ${head}, ${bucket} AS bucket, ${agg} AS value FROM (${src}) t GROUP BY bval, bucket`,
+        total,
+      ];
     return [
       // One scan: per-bucket rows and the range total (bucket NULL) from grouping sets.
       sql`SELECT ${head}, ${bucket} AS bucket, ${agg} AS value FROM (${src}) t GROUP BY GROUPING SETS ((bval, bucket), (bval))`,
     ];
   }
-  const values = starts.map((st) => {
-    // The window ends where the bucket ends, or where the range ends if sooner.
-    const end = Math.min(addNaive(st, q.interval, 1), toLocalNaive(range.toMs, tz));
-    return sql`(${st}::BIGINT, ${LocalDateTimeNode.create(naiveSqlText(addNaive(end, 'day', -activeDays)))}, ${LocalDateTimeNode.create(naiveSqlText(end))})`;
-  });
+  const windows = ValuesNode.create(
+    'w',
+    ['bucket', 'lo', 'hi'],
+    starts.map((st) => {
+      // The window ends where the bucket ends, or where the range ends if sooner.
+      const end = Math.min(addNaive(st, q.interval, 1), toLocalNaive(range.toMs, tz));
+      return [
+        fn.toBigint(sql`${st}`),
+        LocalDateTimeNode.create(naiveSqlText(addNaive(end, 'day', -activeDays))),
+        LocalDateTimeNode.create(naiveSqlText(end)),
+      ];
+    }),
+  );
+  const inWindow = text('t.local_ts >= w.lo AND t.local_ts < w.hi');
+  const joined = adapter.hasInequalityJoins
+    ? sql`JOIN ${windows} ON ${inWindow}`
+    : sql`CROSS JOIN ${windows} WHERE ${inWindow}`;
   return [
-    sql`SELECT ${head}, w.bucket AS bucket, ${agg} AS value FROM (${src}) t JOIN (VALUES ${join(values, ', ')}) w(bucket, lo, hi) ON t.local_ts >= w.lo AND t.local_ts < w.hi GROUP BY bval, 4`,
+    sql`SELECT ${head}, w.bucket AS bucket, ${agg} AS value FROM (${src}) t ${joined} GROUP BY bval, w.bucket`,
     total,
   ];
 }

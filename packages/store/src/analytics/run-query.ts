@@ -26,8 +26,7 @@ export async function runAnalyticsQuery(
   query: AnalyticsQuery,
   context: Omit<CompileOptions, 'dialect'>,
 ): Promise<AnalyticsResult> {
-  if (store.dialect !== 'duckdb') throw new Error(`no analytics compiler for ${store.dialect} yet`);
-  const { compiled, shape, chunked } = compileQuery(query, { ...context, dialect: 'duckdb' });
+  const { compiled, shape, chunked } = compileQuery(query, { ...context, dialect: store.dialect });
   if (chunked && store.executeChunks) {
     const reducer = chunked.reducer();
     await store.executeChunks(chunked.compiled, (chunk) => reducer.add(chunk));

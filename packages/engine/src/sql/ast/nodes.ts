@@ -16,7 +16,14 @@ export type SqlNode =
   | TimeBucketNode
   | EpochMsNode
   | InstantNode
-  | LocalDateTimeNode;
+  | LocalDateTimeNode
+  | FunctionNode
+  | WithNode
+  | CteRefNode
+  | ValuesNode
+  | ShiftLocalNode
+  | MergedPersonNode
+  | OverridesJoinNode;
 
 export type SqlNodeKind = SqlNode['kind'];
 
@@ -127,3 +134,158 @@ export const LocalDateTimeNode = {
   },
   is: (n: SqlNode): n is LocalDateTimeNode => n.kind === 'localDateTime',
 };
+
+/**
+ * Functions whose spelling differs between engines. Each dialect renders every
+ * name (the compiler's table is typed over this union).
+ * - `argMax(x, by)`, `argMin(x, by)`: x at the greatest/least `by`.
+ * - `firstOf(x, k1, k2)`: x at the least (k1, k2), NULL values of x included.
+ * - `quantile(x, p)`: continuous (interpolated) quantile, p a constant in [0, 1].
+ * - `countDistinct(x)`, `countIf(cond)`, `boolOr(cond)`, `distinctList(x)`.
+ * - `tryDouble(text)`: a number or NULL; `toText`, `toDouble`, `toBigint`: casts.
+ * - `nullText`, `nullDouble`, `nullBigint`: typed NULLs; `true`, `false`.
+ * - `containsText(haystack, needle)`: case-insensitive for an already lower-cased needle.
+ * - `regexMatch(text, re)`: RE2 search anywhere in the text.
+ * - `inList(list, x)`: x is one of the values of the string list.
+ */
+export type FunctionName =
+  | 'argMax'
+  | 'argMin'
+  | 'firstOf'
+  | 'quantile'
+  | 'countDistinct'
+  | 'countIf'
+  | 'boolOr'
+  | 'distinctList'
+  | 'tryDouble'
+  | 'toText'
+  | 'toDouble'
+  | 'toBigint'
+  | 'nullText'
+  | 'nullDouble'
+  | 'nullBigint'
+  | 'true'
+  | 'false'
+  | 'containsText'
+  | 'regexMatch'
+  | 'inList';
+
+export interface FunctionNode {
+  readonly kind: 'fn';
+  readonly name: FunctionName;
+  readonly args: readonly SqlNode[];
+}
+export const FunctionNode = {
+  create: (name: FunctionName, args: readonly SqlNode[] = []): FunctionNode =>
+    Object.freeze({ kind: 'fn', name, args: Object.freeze([...args]) }),
+  is: (n: SqlNode): n is FunctionNode => n.kind === 'fn',
+};
+
+/** A named subquery of a {@link WithNode}. */
+export interface CommonTable {
+  readonly name: string;
+  readonly query: SqlNode;
+  /** Ask the engine to compute it once (DuckDB's `MATERIALIZED`). */
+  readonly materialized?: boolean;
+}
+
+/**
+ * `WITH name AS (query), … body`. Engines without table CTEs (ClickHouse
+ * 18.16) inline each {@link CteRefNode} as a subquery instead.
+ */
+export interface WithNode {
+  readonly kind: 'with';
+  readonly tables: readonly CommonTable[];
+  readonly body: SqlNode;
+}
+export const WithNode = {
+  create: (tables: readonly CommonTable[], body: SqlNode): WithNode =>
+    Object.freeze({
+      kind: 'with',
+      tables: Object.freeze(tables.map((t) => Object.freeze({ ...t, name: plainName(t.name) }))),
+      body,
+    }),
+  is: (n: SqlNode): n is WithNode => n.kind === 'with',
+};
+
+/** A table of the enclosing {@link WithNode} in a FROM or JOIN, under `alias` (default its name). */
+export interface CteRefNode {
+  readonly kind: 'cteRef';
+  readonly name: string;
+  readonly alias: string;
+}
+export const CteRefNode = {
+  create: (name: string, alias: string = name): CteRefNode =>
+    Object.freeze({ kind: 'cteRef', name: plainName(name), alias: plainName(alias) }),
+  is: (n: SqlNode): n is CteRefNode => n.kind === 'cteRef',
+};
+
+/** A constant table in a FROM or JOIN: `alias(columns…)` with one row per entry. */
+export interface ValuesNode {
+  readonly kind: 'values';
+  readonly alias: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly SqlNode[])[];
+}
+export const ValuesNode = {
+  create: (alias: string, columns: readonly string[], rows: readonly (readonly SqlNode[])[]) => {
+    if (rows.length === 0 || rows.some((r) => r.length !== columns.length))
+      throw new RangeError('a values table needs rows with one value per column');
+    return Object.freeze({
+      kind: 'values',
+      alias: plainName(alias),
+      columns: Object.freeze(columns.map(plainName)),
+      rows: Object.freeze(rows.map((r) => Object.freeze([...r]))),
+    }) as ValuesNode;
+  },
+  is: (n: SqlNode): n is ValuesNode => n.kind === 'values',
+};
+
+/** A naive local time (a bucket start) moved by `n` days, weeks or calendar months. */
+export interface ShiftLocalNode {
+  readonly kind: 'shiftLocal';
+  readonly local: SqlNode;
+  readonly unit: 'day' | 'week' | 'month';
+  readonly n: number;
+}
+export const ShiftLocalNode = {
+  create: (local: SqlNode, unit: ShiftLocalNode['unit'], n: number): ShiftLocalNode => {
+    if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer shift: ${n}`);
+    return Object.freeze({ kind: 'shiftLocal', local, unit, n });
+  },
+  is: (n: SqlNode): n is ShiftLocalNode => n.kind === 'shiftLocal',
+};
+
+/**
+ * The current (merged) person of the event row under alias `event`. Engines
+ * that join `person_overrides` (alias `overrides`, see {@link OverridesJoinNode})
+ * read it from the join; others look the person up without a join.
+ */
+export interface MergedPersonNode {
+  readonly kind: 'mergedPerson';
+  readonly event: string;
+  readonly overrides: string;
+}
+export const MergedPersonNode = {
+  create: (event: string, overrides: string): MergedPersonNode =>
+    Object.freeze({ kind: 'mergedPerson', event, overrides }),
+  is: (n: SqlNode): n is MergedPersonNode => n.kind === 'mergedPerson',
+};
+
+/** The `LEFT JOIN person_overrides` that a {@link MergedPersonNode} of the same aliases reads (empty where none is needed). */
+export interface OverridesJoinNode {
+  readonly kind: 'overridesJoin';
+  readonly event: string;
+  readonly overrides: string;
+}
+export const OverridesJoinNode = {
+  create: (event: string, overrides: string): OverridesJoinNode =>
+    Object.freeze({ kind: 'overridesJoin', event, overrides }),
+  is: (n: SqlNode): n is OverridesJoinNode => n.kind === 'overridesJoin',
+};
+
+/** Names the planner makes up (tables, aliases) are written unquoted, so they must be plain. */
+function plainName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/i.test(name)) throw new RangeError(`not a plain SQL name: ${name}`);
+  return name;
+}

@@ -11,6 +11,13 @@ const NODE_KINDS = new Set([
   'epochMs',
   'instant',
   'localDateTime',
+  'fn',
+  'with',
+  'cteRef',
+  'values',
+  'shiftLocal',
+  'mergedPerson',
+  'overridesJoin',
 ]);
 
 function isNode(x: unknown): x is SqlNode {

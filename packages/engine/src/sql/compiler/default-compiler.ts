@@ -1,15 +1,23 @@
 import type {
+  CteRefNode,
   EpochMsNode,
+  FunctionName,
+  FunctionNode,
   IdentifierNode,
   InstantNode,
   JsonPropertyNode,
   LocalDateTimeNode,
   LocalTimeNode,
+  MergedPersonNode,
+  OverridesJoinNode,
   RawNode,
+  ShiftLocalNode,
   SqlNode,
   SqlNodeKind,
   TimeBucketNode,
   ValueNode,
+  ValuesNode,
+  WithNode,
 } from '../ast/nodes.js';
 import type { CompiledQuery, QueryParameter } from '../compiled-query.js';
 import type { DialectAdapter } from '../dialect/adapter.js';
@@ -35,6 +43,13 @@ export class DefaultCompiler {
     epochMs: (n) => this.visitEpochMs(n),
     instant: (n) => this.visitInstant(n),
     localDateTime: (n) => this.visitLocalDateTime(n),
+    fn: (n) => this.visitFunction(n),
+    with: (n) => this.visitWith(n),
+    cteRef: (n) => this.visitCteRef(n),
+    values: (n) => this.visitValues(n),
+    shiftLocal: (n) => this.visitShiftLocal(n),
+    mergedPerson: (n) => this.visitMergedPerson(n),
+    overridesJoin: (n) => this.visitOverridesJoin(n),
   };
 
   constructor(protected readonly adapter: DialectAdapter) {}
@@ -126,4 +141,102 @@ export class DefaultCompiler {
   protected visitLocalDateTime(node: LocalDateTimeNode): void {
     this.append(`TIMESTAMP ${this.literal(node.text)}`);
   }
+
+  /**
+   * How each named function is written: `$0`, `$1` … stand for its arguments.
+   * Dialects override entries by spreading this table.
+   */
+  protected functions(): Readonly<Record<FunctionName, string>> {
+    return DUCKDB_FUNCTIONS;
+  }
+
+  protected visitFunction(node: FunctionNode): void {
+    const template = this.functions()[node.name];
+    for (const piece of template.split(/(\$\d)/)) {
+      const m = /^\$(\d)$/.exec(piece);
+      if (!m) {
+        this.append(piece);
+        continue;
+      }
+      const arg = node.args[Number(m[1])];
+      if (!arg) throw new Error(`${node.name} needs argument ${m[1]}`);
+      this.visit(arg);
+    }
+  }
+
+  protected visitWith(node: WithNode): void {
+    this.append('WITH ');
+    node.tables.forEach((t, i) => {
+      this.append(`${i > 0 ? ', ' : ''}${t.name} AS ${t.materialized ? 'MATERIALIZED ' : ''}(`);
+      this.visit(t.query);
+      this.append(')');
+    });
+    this.append(' ');
+    this.visit(node.body);
+  }
+
+  protected visitCteRef(node: CteRefNode): void {
+    this.append(node.name);
+    if (node.alias !== node.name) this.append(` ${node.alias}`);
+  }
+
+  protected visitValues(node: ValuesNode): void {
+    this.append('(VALUES ');
+    node.rows.forEach((row, i) => {
+      this.append(i > 0 ? ', (' : '(');
+      row.forEach((v, j) => {
+        if (j > 0) this.append(', ');
+        this.visit(v);
+      });
+      this.append(')');
+    });
+    this.append(`) ${node.alias}(${node.columns.join(', ')})`);
+  }
+
+  protected visitShiftLocal(node: ShiftLocalNode): void {
+    const n = Math.abs(node.n);
+    const interval =
+      node.unit === 'month'
+        ? `INTERVAL ${n} MONTH`
+        : `INTERVAL ${node.unit === 'week' ? 7 * n : n} DAY`;
+    this.append('(');
+    this.visit(node.local);
+    this.append(` ${node.n < 0 ? '-' : '+'} ${interval})`);
+  }
+
+  protected visitMergedPerson(node: MergedPersonNode): void {
+    this.append(`coalesce(${node.overrides}.person_id, ${node.event}.person_id)`);
+  }
+
+  protected visitOverridesJoin(node: OverridesJoinNode): void {
+    const o = node.overrides;
+    const e = node.event;
+    this.append(
+      ` LEFT JOIN person_overrides ${o} ON ${o}.project_id = ${e}.project_id AND ${o}.old_person_id = ${e}.person_id`,
+    );
+  }
 }
+
+/** DuckDB's spelling, the default. */
+const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
+  argMax: 'arg_max($0, $1)',
+  argMin: 'arg_min($0, $1)',
+  firstOf: 'list($0 ORDER BY $1, $2)[1]',
+  quantile: 'quantile_cont($0, $1)',
+  countDistinct: 'count(DISTINCT $0)',
+  countIf: 'count(*) FILTER (WHERE $0)',
+  boolOr: 'bool_or($0)',
+  distinctList: 'list(DISTINCT $0)',
+  tryDouble: 'TRY_CAST($0 AS DOUBLE)',
+  toText: '$0::VARCHAR',
+  toDouble: '$0::DOUBLE',
+  toBigint: '$0::BIGINT',
+  nullText: 'NULL::VARCHAR',
+  nullDouble: 'NULL::DOUBLE',
+  nullBigint: 'NULL::BIGINT',
+  true: 'true',
+  false: 'false',
+  containsText: 'contains(lower($0), $1)',
+  regexMatch: 'regexp_matches($0, $1)',
+  inList: '$1 IN (SELECT unnest($0::VARCHAR[])::UUID)',
+});

@@ -35,9 +35,13 @@ export function inlineLiteral(
 }
 
 function quoteString(s: string, options: { backslashEscapes: boolean }): string {
-  if (s.includes('\u0000')) throw new RangeError('strings with NUL cannot be inlined');
   let out = s.replaceAll("'", "''");
-  if (options.backslashEscapes) out = out.replaceAll('\\', '\\\\');
+  if (options.backslashEscapes) {
+    // An escape names NUL exactly; `\x00` cannot run into a following digit.
+    out = out.replaceAll('\\', '\\\\').replaceAll('\u0000', '\\x00');
+  } else if (s.includes('\u0000')) {
+    throw new RangeError('strings with NUL cannot be inlined');
+  }
   return `'${out}'`;
 }
 

@@ -9,4 +9,10 @@ export interface DialectAdapter {
   /** Bound parameters; without them values are inlined as typed, escaped literals. */
   readonly hasQueryParameters: boolean;
   readonly hasWindowFunctions: boolean;
+  /** `GROUP BY GROUPING SETS`; without it the planner unions one grouping per set. */
+  readonly hasGroupingSets: boolean;
+  /** JOIN conditions other than equalities (else a CROSS JOIN filtered by WHERE). */
+  readonly hasInequalityJoins: boolean;
+  /** More than one JOIN in one SELECT (else the planner nests them). */
+  readonly hasMultipleJoins: boolean;
 }

@@ -32,11 +32,11 @@ describe('ClickHouse compiler', () => {
     const node = JsonPropertyNode.create(ident('properties'), 'plan');
     assert.match(
       compileClickHouse(sql`${node}`).sql,
-      /^multiIf\(NOT visitParamHas\("properties", 'plan'\)/,
+      /^multiIf\(NOT visitParamHas\(ifNull\("properties", ''\), 'plan'\)/,
     );
     assert.match(
       compileClickHouse(sql`${node}`, { jsonFunctions: true }).sql,
-      /^multiIf\(JSONType\("properties", 'plan'\) IN/,
+      /^multiIf\(JSONType\(ifNull\("properties", ''\), 'plan'\) IN/,
     );
   });
 });

@@ -1,13 +1,21 @@
 import type {
+  CommonTable,
+  CteRefNode,
   EpochMsNode,
+  FunctionName,
   InstantNode,
   JsonPropertyNode,
   LocalDateTimeNode,
   LocalTimeNode,
+  MergedPersonNode,
+  OverridesJoinNode,
+  ShiftLocalNode,
   SqlNode,
   TimeBucketNode,
+  ValuesNode,
+  WithNode,
 } from '../ast/nodes.js';
-import type { CompiledQuery } from '../compiled-query.js';
+import type { CompiledQuery, QueryParameter } from '../compiled-query.js';
 import { DefaultCompiler } from '../compiler/default-compiler.js';
 import type { DialectAdapter } from './adapter.js';
 
@@ -24,6 +32,9 @@ export const clickhouseAdapter: DialectAdapter = Object.freeze({
   hasWindowFunnel: true,
   hasQueryParameters: false,
   hasWindowFunctions: false,
+  hasGroupingSets: false,
+  hasInequalityJoins: false,
+  hasMultipleJoins: false,
 });
 
 /**
@@ -34,6 +45,9 @@ export const clickhouseAdapter: DialectAdapter = Object.freeze({
  * comparisons, buckets and `EpochMs` need no types the engine lacks.
  */
 export class ClickHouseCompiler extends DefaultCompiler {
+  /** Tables of the enclosing WITH nodes, inlined where they are named (18.16 has no table CTEs). */
+  #tables = new Map<string, CommonTable>();
+
   constructor(private readonly capabilities: ClickHouseCapabilities = CLICKHOUSE_18_16) {
     super(clickhouseAdapter);
   }
@@ -41,6 +55,79 @@ export class ClickHouseCompiler extends DefaultCompiler {
   protected override backslashEscapes(): boolean {
     return true;
   }
+
+  /** 18.16 has no boolean literals: conditions are UInt8. */
+  protected override literal(value: QueryParameter): string {
+    if (typeof value === 'boolean') return value ? '1' : '0';
+    return super.literal(value);
+  }
+
+  protected override functions(): Readonly<Record<FunctionName, string>> {
+    return CLICKHOUSE_FUNCTIONS;
+  }
+
+  protected override visitWith(node: WithNode): void {
+    const outer = this.#tables;
+    this.#tables = new Map(outer);
+    for (const t of node.tables) this.#tables.set(t.name, t);
+    try {
+      this.visit(node.body);
+    } finally {
+      this.#tables = outer;
+    }
+  }
+
+  protected override visitCteRef(node: CteRefNode): void {
+    const table = this.#tables.get(node.name);
+    if (!table) throw new Error(`no table ${node.name} in the enclosing WITH`);
+    this.append('(');
+    this.visit(table.query);
+    this.append(`) ${node.alias}`);
+  }
+
+  /** A union of one-row selects (18.16 has no VALUES table). */
+  protected override visitValues(node: ValuesNode): void {
+    this.append('(');
+    node.rows.forEach((row, i) => {
+      this.append(i > 0 ? ' UNION ALL SELECT ' : 'SELECT ');
+      row.forEach((v, j) => {
+        if (j > 0) this.append(', ');
+        this.visit(v);
+        this.append(` AS ${node.columns[j]}`);
+      });
+    });
+    this.append(`) ${node.alias}`);
+  }
+
+  /** Local times are naive ms: days are fixed, months go through a UTC DateTime. */
+  protected override visitShiftLocal(node: ShiftLocalNode): void {
+    if (node.unit === 'month') {
+      this.append('(toInt64(toUnixTimestamp(addMonths(toDateTime(intDiv(');
+      this.visit(node.local);
+      this.append(`, 1000), 'UTC'), ${node.n}))) * 1000)`);
+      return;
+    }
+    this.append('(');
+    this.visit(node.local);
+    this.append(` + ${(node.unit === 'week' ? 7 : 1) * node.n * 86_400_000})`);
+  }
+
+  /**
+   * 18.16 allows one JOIN per SELECT, so merged persons are looked up instead
+   * of joined: both arrays come from the same sorted pairs, so they align, and
+   * a leading '' keeps them non-empty (\`transform\` refuses empty arrays).
+   * Merged-away person ids are UUIDs of one project, so the lookup needs no
+   * project condition.
+   */
+  protected override visitMergedPerson(node: MergedPersonNode): void {
+    const side = (k: 1 | 2) =>
+      `(SELECT arrayConcat([''], arrayMap(x -> x.${k}, arraySort(groupArray((old_person_id, person_id))))) FROM person_overrides)`;
+    this.append(
+      `transform(${node.event}.person_id, ${side(1)}, ${side(2)}, ${node.event}.person_id)`,
+    );
+  }
+
+  protected override visitOverridesJoin(_node: OverridesJoinNode): void {}
 
   /**
    * A top-level key as text, NULL when missing or JSON null. 18.16 has only
@@ -50,7 +137,12 @@ export class ClickHouseCompiler extends DefaultCompiler {
    */
   protected override visitJsonProperty(node: JsonPropertyNode): void {
     const key = this.literal(node.key);
-    const col = () => this.visit(node.column);
+    // A NULL column (an unmatched LEFT JOIN) would make the conditions NULL and fall through.
+    const col = () => {
+      this.append('ifNull(');
+      this.visit(node.column);
+      this.append(", '')");
+    };
     if (this.capabilities.jsonFunctions) {
       this.append('multiIf(JSONType(');
       col();
@@ -115,6 +207,35 @@ export class ClickHouseCompiler extends DefaultCompiler {
     this.append(`toInt64(${ms})`);
   }
 }
+
+/** Exact interpolated quantile of a group (18.16's `quantile` samples and `quantileExact` does not interpolate). */
+const SORTED = 'arraySort(groupArray(toFloat64($0)))';
+const POS = `($1 * (length(${SORTED}) - 1))`;
+const AT = (i: string) => `${SORTED}[toUInt64(${i}(${POS})) + 1]`;
+
+const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
+  argMax: 'argMax($0, $1)',
+  argMin: 'argMin($0, $1)',
+  // In a tuple, a NULL value is kept (aggregates skip NULL arguments).
+  firstOf: 'argMin(tuple($0), ($1, $2)).1',
+  quantile: `if(empty(${SORTED}), NULL, ${AT('floor')} + (${POS} - floor(${POS})) * (${AT('ceil')} - ${AT('floor')}))`,
+  countDistinct: 'count(DISTINCT $0)',
+  countIf: 'countIf($0)',
+  boolOr: 'max($0)',
+  distinctList: 'groupUniqArray($0)',
+  tryDouble: 'toFloat64OrNull($0)',
+  toText: 'toString($0)',
+  toDouble: 'toFloat64($0)',
+  toBigint: 'toInt64($0)',
+  nullText: 'CAST(NULL AS Nullable(String))',
+  nullDouble: 'CAST(NULL AS Nullable(Float64))',
+  nullBigint: 'CAST(NULL AS Nullable(Int64))',
+  true: '1',
+  false: '0',
+  containsText: '(position(lowerUTF8($0), $1) > 0)',
+  regexMatch: 'match($0, $1)',
+  inList: '($1 IN (SELECT arrayJoin($0)))',
+});
 
 export function compileClickHouse(
   node: SqlNode,

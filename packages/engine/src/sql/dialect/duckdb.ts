@@ -8,6 +8,9 @@ export const duckdbAdapter: DialectAdapter = Object.freeze({
   hasWindowFunnel: false,
   hasQueryParameters: true,
   hasWindowFunctions: true,
+  hasGroupingSets: true,
+  hasInequalityJoins: true,
+  hasMultipleJoins: true,
 });
 
 /** DuckDB speaks the default dialect: `$n` parameters, ICU `timezone()`, JSON pointers. */
