@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPostgresMetaStore, openSqliteMetaStore } from '@opsloop/store';
+import type { EventClaims } from '@opsloop/store/claims/event-claims';
+import { withEventClaims } from '@opsloop/store/claims/event-claims';
+import { PostgresEventClaims } from '@opsloop/store/claims/postgres-event-claims';
 import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
 import { parseClickHouseUrl } from '@opsloop/store/events/clickhouse/events-url';
 import type { EventStore } from '@opsloop/store/events/event-store';
@@ -12,6 +15,7 @@ import { type Config, ConfigError } from '../config/config.js';
 import { bulkAccess } from '../pipeline/bulk-exclusive.js';
 import { openPipeline } from '../pipeline/open-pipeline.js';
 import { startPeopleJobs } from '../segments/job.js';
+import { nodeId } from './node-id.js';
 
 export interface OpenedContext {
   readonly ctx: AppContext;
@@ -38,11 +42,14 @@ export async function openContext(
   try {
     meta = await openMetaStore(config, now);
   } catch (err) {
-    await scaleOut?.events.close();
-    await scaleOut?.identity?.close();
+    await scaleOut?.close();
     throw err;
   }
   closers.push(() => meta.close());
+  if (scaleOut?.claims) {
+    const claims = scaleOut.claims;
+    closers.push(() => claims.close()); // after the pipeline's last flush
+  }
   // Replays what a crash left in the spool; closing flushes the spool into the event store.
   let pipeline: Awaited<ReturnType<typeof openPipeline>>;
   try {
@@ -51,11 +58,17 @@ export async function openContext(
       log,
       now,
       background: true,
-      ...scaleOut,
+      ...(scaleOut && {
+        events: scaleOut.claims
+          ? withEventClaims(scaleOut.events, scaleOut.claims, nodeId(config.dataDir))
+          : scaleOut.events,
+        identity: scaleOut.identity,
+      }),
     });
   } catch (err) {
     // Nothing else holds the metadata store yet: a failed start must not leave it open.
     await meta.close();
+    await scaleOut?.claims?.close();
     throw err;
   }
   closers.push(() => pipeline.close());
@@ -125,10 +138,18 @@ async function openMetaStore(config: Config, now: () => number) {
  * `OPSLOOP_DATABASE_URL` is set (every node must resolve distinct ids the same
  * way). Unset: undefined, and the pipeline opens its embedded stores. The URL is
  * checked before anything opens, so a typo fails at start naming the variable.
+ * With PostgreSQL, the nodes also claim events there before writing them, so
+ * an event retried against two nodes is written by one (`EventClaims`).
  */
-async function openScaleOutStores(
-  config: Config,
-): Promise<{ events: EventStore; identity?: IdentityStore } | undefined> {
+async function openScaleOutStores(config: Config): Promise<
+  | {
+      readonly events: EventStore;
+      readonly identity?: IdentityStore;
+      readonly claims?: EventClaims;
+      readonly close: () => Promise<void>;
+    }
+  | undefined
+> {
   if (!config.eventsUrl) return undefined;
   let options: ReturnType<typeof parseClickHouseUrl>;
   try {
@@ -146,11 +167,22 @@ async function openScaleOutStores(
       `OPSLOOP_EVENTS_URL: cannot open the ClickHouse event store (${err instanceof Error ? err.message : String(err)}).`,
     );
   }
-  if (!config.databaseUrl) return { events };
+  if (!config.databaseUrl) return { events, close: () => events.close() };
+  const url = config.databaseUrl;
+  let identity: IdentityStore | undefined;
   try {
-    return { events, identity: await PostgresIdentityStore.open({ url: config.databaseUrl }) };
+    identity = await PostgresIdentityStore.open({ url });
+    const claims = await PostgresEventClaims.open({ url });
+    return {
+      events,
+      identity,
+      claims,
+      close: async () => {
+        await Promise.all([events.close(), identity?.close(), claims.close()]);
+      },
+    };
   } catch (err) {
-    await events.close();
+    await Promise.all([events.close(), identity?.close()]);
     throw new ConfigError(
       `OPSLOOP_DATABASE_URL: cannot open the PostgreSQL identity store (${err instanceof Error ? err.message : String(err)}).`,
     );
