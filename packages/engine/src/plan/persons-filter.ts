@@ -1,4 +1,5 @@
 import type { Filter } from '@opsloop/schema';
+import { fn } from '../sql/ast/functions.js';
 import { InstantNode, type SqlNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import { QueryPlanError } from './context.js';
@@ -51,23 +52,23 @@ export function planPersonFilter(
       throw new QueryPlanError(path, 'a behavioural "where" can only use event properties');
     const from = InstantNode.create(env.event.asOf - days * 86_400_000);
     const to = InstantNode.create(env.event.asOf);
-    const cond = f ? sql` AND coalesce(${filterSql(f, env.event, path)}, false)` : text('');
+    const cond = f ? sql` AND coalesce(${filterSql(f, env.event, path)}, ${fn.false})` : text('');
     return column(
-      sql`count(*) FILTER (WHERE e.event = ${event} AND e.timestamp > ${from} AND e.timestamp <= ${to}${cond})`,
+      fn.countIf(sql`e.event = ${event} AND e.timestamp > ${from} AND e.timestamp <= ${to}${cond}`),
     );
   };
 
   const walk = (f: Filter, path: string): SqlNode => {
     if ('and' in f)
       return f.and.length === 0
-        ? text('true')
+        ? fn.true
         : sql`(${join(
             f.and.map((x, i) => walk(x, `${path}.and.${i}`)),
             ' AND ',
           )})`;
     if ('or' in f)
       return f.or.length === 0
-        ? text('false')
+        ? fn.false
         : sql`(${join(
             f.or.map((x, i) => walk(x, `${path}.or.${i}`)),
             ' OR ',
@@ -83,11 +84,11 @@ export function planPersonFilter(
     }
     if ('notPerformed' in f)
       return sql`(coalesce(${countIn(f.notPerformed, f.within.days, undefined, path)}, 0) = 0)`;
-    if (f.on === 'person') return sql`coalesce(${filterSql(f, personScope, path)}, false)`;
-    const any = column(sql`bool_or(coalesce(${filterSql(f, env.event, path)}, false))`);
-    return sql`coalesce(${any}, false)`;
+    if (f.on === 'person') return sql`coalesce(${filterSql(f, personScope, path)}, ${fn.false})`;
+    const any = column(fn.boolOr(sql`coalesce(${filterSql(f, env.event, path)}, ${fn.false})`));
+    return sql`coalesce(${any}, ${fn.false})`;
   };
-  const condition = where ? walk(where, 'where') : text('true');
+  const condition = where ? walk(where, 'where') : fn.true;
   return { aggregates, condition };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { ResolvedSegment } from '@opsloop/engine';
 import { AnalyticsQuery } from '@opsloop/schema';
 import {
   clickhouseSkipReason,
@@ -7,7 +8,7 @@ import {
   startClickHouse,
 } from '../testing/clickhouse/start-clickhouse.js';
 import { runAnalyticsQuery } from './run-query.js';
-import { canon, dataOf, NOW, type World } from './testing/arb-world.js';
+import { canon, dataOf, NOW, PERSONS, type World } from './testing/arb-world.js';
 import { ClickHouseWorlds } from './testing/clickhouse-worlds.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
@@ -143,7 +144,59 @@ const QUERIES: readonly { readonly name: string; readonly query: unknown }[] = [
       },
     },
   ]),
+  { name: 'persons: default order', query: { kind: 'persons' } },
+  {
+    name: 'persons: by a mixed property, ascending, second page',
+    query: { kind: 'persons', orderBy: 'property:score', direction: 'asc', limit: 2, offset: 1 },
+  },
+  {
+    name: 'persons: behaviour, event and person conditions',
+    query: {
+      kind: 'persons',
+      orderBy: 'firstSeen',
+      where: {
+        or: [
+          { performed: 'a', within: { days: 60 }, times: { op: 'gte', value: 2 } },
+          { property: 'plan', on: 'event', op: 'eq', value: 'pro' },
+          {
+            and: [
+              { property: 'tier', on: 'person', op: 'eq', value: 'y' },
+              { notPerformed: 'c', within: { days: 60 } },
+            ],
+          },
+        ],
+      },
+    },
+  },
+  {
+    name: 'persons: a page past the end still counts',
+    query: { kind: 'persons', offset: 50 },
+  },
+  {
+    name: 'segments: dynamic and static segments as filters',
+    query: {
+      kind: 'trends',
+      dateRange: RANGE,
+      interval: 'week',
+      series: [
+        { event: 'a', filters: { segment: 'active' } },
+        { event: 'b', filters: { segment: 'picked' } },
+        { event: 'a', filters: { not: { segment: 'picked' } } },
+      ],
+    },
+  },
 ];
+
+const SEGMENTS = new Map<string, ResolvedSegment>([
+  [
+    'active',
+    {
+      kind: 'dynamic',
+      filter: { performed: 'a', within: { days: 60 }, times: { op: 'gte', value: 2 } },
+    },
+  ],
+  ['picked', { kind: 'static', personIds: [PERSONS[3] ?? '', PERSONS[1] ?? ''] }],
+]);
 
 describe('analytics on ClickHouse answers as on DuckDB', { skip: clickhouseSkipReason() }, () => {
   let ch: RunningClickHouse;
@@ -168,7 +221,7 @@ describe('analytics on ClickHouse answers as on DuckDB', { skip: clickhouseSkipR
   for (const { name, query } of QUERIES) {
     it(name, async () => {
       const q = AnalyticsQuery.parse(query);
-      const ctx = { timezone: WORLD.tz, now: NOW };
+      const ctx = { timezone: WORLD.tz, now: NOW, segments: SEGMENTS };
       const want = await runAnalyticsQuery(duck, q, { ...ctx, projectId: data.projectId });
       const got = await runAnalyticsQuery(worlds, q, { ...ctx, projectId: chProject });
       assert.notDeepEqual(canon(want), canon(emptied(want)), 'the world answers something');

@@ -32,6 +32,7 @@ export const fn = {
   nullText: FunctionNode.create('nullText'),
   nullDouble: FunctionNode.create('nullDouble'),
   nullBigint: FunctionNode.create('nullBigint'),
+  emptyTextList: FunctionNode.create('emptyTextList'),
   true: FunctionNode.create('true'),
   false: FunctionNode.create('false'),
   containsText: call('containsText') as (haystack: SqlNode, needle: SqlNode) => FunctionNode,

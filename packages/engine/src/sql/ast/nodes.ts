@@ -143,7 +143,7 @@ export const LocalDateTimeNode = {
  * - `quantile(x, p)`: continuous (interpolated) quantile, p a constant in [0, 1].
  * - `countDistinct(x)`, `countIf(cond)`, `boolOr(cond)`, `distinctList(x)`.
  * - `tryDouble(text)`: a number or NULL; `toText`, `toDouble`, `toBigint`: casts.
- * - `nullText`, `nullDouble`, `nullBigint`: typed NULLs; `true`, `false`.
+ * - `nullText`, `nullDouble`, `nullBigint`: typed NULLs; `emptyTextList`; `true`, `false`.
  * - `containsText(haystack, needle)`: case-insensitive for an already lower-cased needle.
  * - `regexMatch(text, re)`: RE2 search anywhere in the text.
  * - `inList(list, x)`: x is one of the values of the string list.
@@ -164,6 +164,7 @@ export type FunctionName =
   | 'nullText'
   | 'nullDouble'
   | 'nullBigint'
+  | 'emptyTextList'
   | 'true'
   | 'false'
   | 'containsText'

@@ -16,6 +16,7 @@ const inlining: DialectAdapter = {
   hasWindowFunctions: false,
   hasGroupingSets: false,
   hasInequalityJoins: false,
+  hasFullJoins: false,
   hasMultipleJoins: false,
 };
 class InliningCompiler extends DefaultCompiler {

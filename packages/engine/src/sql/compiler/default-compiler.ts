@@ -234,6 +234,7 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   nullText: 'NULL::VARCHAR',
   nullDouble: 'NULL::DOUBLE',
   nullBigint: 'NULL::BIGINT',
+  emptyTextList: '[]::VARCHAR[]',
   true: 'true',
   false: 'false',
   containsText: 'contains(lower($0), $1)',

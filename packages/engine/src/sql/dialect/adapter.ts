@@ -13,6 +13,8 @@ export interface DialectAdapter {
   readonly hasGroupingSets: boolean;
   /** JOIN conditions other than equalities (else a CROSS JOIN filtered by WHERE). */
   readonly hasInequalityJoins: boolean;
+  /** FULL OUTER JOIN that fills the missing side with NULLs (18.16's fails under `join_use_nulls`). */
+  readonly hasFullJoins: boolean;
   /** More than one JOIN in one SELECT (else the planner nests them). */
   readonly hasMultipleJoins: boolean;
 }

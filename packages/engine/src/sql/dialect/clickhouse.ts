@@ -34,6 +34,7 @@ export const clickhouseAdapter: DialectAdapter = Object.freeze({
   hasWindowFunctions: false,
   hasGroupingSets: false,
   hasInequalityJoins: false,
+  hasFullJoins: false,
   hasMultipleJoins: false,
 });
 
@@ -230,6 +231,7 @@ const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.free
   nullText: 'CAST(NULL AS Nullable(String))',
   nullDouble: 'CAST(NULL AS Nullable(Float64))',
   nullBigint: 'CAST(NULL AS Nullable(Int64))',
+  emptyTextList: 'emptyArrayString()',
   true: '1',
   false: '0',
   containsText: '(position(lowerUTF8($0), $1) > 0)',

@@ -10,6 +10,7 @@ export const duckdbAdapter: DialectAdapter = Object.freeze({
   hasWindowFunctions: true,
   hasGroupingSets: true,
   hasInequalityJoins: true,
+  hasFullJoins: true,
   hasMultipleJoins: true,
 });
 
