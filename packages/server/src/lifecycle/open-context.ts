@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPostgresMetaStore, openSqliteMetaStore } from '@opsloop/store';
-import type { EventClaims } from '@opsloop/store/claims/event-claims';
-import { withEventClaims } from '@opsloop/store/claims/event-claims';
-import { PostgresEventClaims } from '@opsloop/store/claims/postgres-event-claims';
+import { PostgresEventClaims } from '@opsloop/store/cluster/postgres-event-claims';
+import { PostgresMirrorLock } from '@opsloop/store/cluster/postgres-mirror-lock';
 import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
 import { parseClickHouseUrl } from '@opsloop/store/events/clickhouse/events-url';
 import type { EventStore } from '@opsloop/store/events/event-store';
@@ -15,6 +14,7 @@ import { type Config, ConfigError } from '../config/config.js';
 import { bulkAccess } from '../pipeline/bulk-exclusive.js';
 import { openPipeline } from '../pipeline/open-pipeline.js';
 import { startPeopleJobs } from '../segments/job.js';
+import { type ClusterNode, clusterNodeEvents } from './cluster-node-events.js';
 import { nodeId } from './node-id.js';
 
 export interface OpenedContext {
@@ -46,9 +46,12 @@ export async function openContext(
     throw err;
   }
   closers.push(() => meta.close());
-  if (scaleOut?.claims) {
-    const claims = scaleOut.claims;
-    closers.push(() => claims.close()); // after the pipeline's last flush
+  if (scaleOut?.node) {
+    const node = scaleOut.node;
+    // After the pipeline's last flush, which still claims and mirrors.
+    closers.push(async () => {
+      await Promise.all([node.claims.close(), node.mirrorLock.close()]);
+    });
   }
   // Replays what a crash left in the spool; closing flushes the spool into the event store.
   let pipeline: Awaited<ReturnType<typeof openPipeline>>;
@@ -59,8 +62,11 @@ export async function openContext(
       now,
       background: true,
       ...(scaleOut && {
-        events: scaleOut.claims
-          ? withEventClaims(scaleOut.events, scaleOut.claims, nodeId(config.dataDir))
+        events: scaleOut.node
+          ? clusterNodeEvents(scaleOut.events, {
+              ...scaleOut.node,
+              owner: nodeId(config.dataDir),
+            })
           : scaleOut.events,
         identity: scaleOut.identity,
       }),
@@ -68,7 +74,8 @@ export async function openContext(
   } catch (err) {
     // Nothing else holds the metadata store yet: a failed start must not leave it open.
     await meta.close();
-    await scaleOut?.claims?.close();
+    await scaleOut?.node?.claims.close();
+    await scaleOut?.node?.mirrorLock.close();
     throw err;
   }
   closers.push(() => pipeline.close());
@@ -138,14 +145,16 @@ async function openMetaStore(config: Config, now: () => number) {
  * `OPSLOOP_DATABASE_URL` is set (every node must resolve distinct ids the same
  * way). Unset: undefined, and the pipeline opens its embedded stores. The URL is
  * checked before anything opens, so a typo fails at start naming the variable.
- * With PostgreSQL, the nodes also claim events there before writing them, so
- * an event retried against two nodes is written by one (`EventClaims`).
+ * With PostgreSQL, the nodes also coordinate there (`clusterNodeEvents`).
  */
 async function openScaleOutStores(config: Config): Promise<
   | {
       readonly events: EventStore;
       readonly identity?: IdentityStore;
-      readonly claims?: EventClaims;
+      readonly node?: Omit<ClusterNode, 'owner'> & {
+        readonly claims: PostgresEventClaims;
+        readonly mirrorLock: PostgresMirrorLock;
+      };
       readonly close: () => Promise<void>;
     }
   | undefined
@@ -173,12 +182,14 @@ async function openScaleOutStores(config: Config): Promise<
   try {
     identity = await PostgresIdentityStore.open({ url });
     const claims = await PostgresEventClaims.open({ url });
+    const mirrorLock = PostgresMirrorLock.open(url);
+    const shared = identity;
     return {
       events,
       identity,
-      claims,
+      node: { claims, mirrorLock, identity: shared },
       close: async () => {
-        await Promise.all([events.close(), identity?.close(), claims.close()]);
+        await Promise.all([events.close(), shared.close(), claims.close(), mirrorLock.close()]);
       },
     };
   } catch (err) {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { EventKey, EventStore } from '../events/event-store.js';
+import type { EventKey } from '../events/event-store.js';
 import {
   postgresSkipReason,
   type RunningPostgres,
   startPostgres,
 } from '../testing/postgres/start-postgres.js';
-import { withEventClaims } from './event-claims.js';
 import { PostgresEventClaims } from './postgres-event-claims.js';
 
 const skip = postgresSkipReason();
@@ -74,27 +73,6 @@ describe('event claims in PostgreSQL', { skip }, () => {
       assert.equal((await b.claim(ks, 'node-b')).size, 5);
       now += 120_000; // past the keep time and the prune interval
       assert.equal((await b.claim(ks, 'node-b')).size, 0, 'the stale claims were pruned');
-    } finally {
-      await close();
-    }
-  });
-
-  it('makes a flusher treat keys claimed elsewhere as stored, and keeps the store otherwise', async () => {
-    const { a, b, close } = await open();
-    try {
-      const [stored, claimed, fresh] = [keys(3), keys(3), keys(3)];
-      await b.claim(claimed, 'node-b');
-      const store = {
-        dialect: 'duckdb',
-        findStored: async (ks: readonly EventKey[]) =>
-          new Set(asKeys(ks.filter((k) => stored.includes(k)))),
-        countEvents: async () => 42,
-      } as unknown as EventStore;
-      const seen = withEventClaims(store, a, 'node-a');
-      const found = await seen.findStored([...stored, ...claimed, ...fresh]);
-      assert.deepEqual([...found].sort(), asKeys([...stored, ...claimed]).sort());
-      assert.equal(await seen.countEvents('p1'), 42);
-      assert.equal(seen.dialect, 'duckdb');
     } finally {
       await close();
     }
