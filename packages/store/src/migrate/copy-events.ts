@@ -9,36 +9,34 @@ export const INSERT_ROWS = 50_000;
 /** Inserts into the Distributed table return once every shard has its rows. */
 const SYNC_INSERT = { insert_distributed_sync: 1 };
 
-type Kind = 'text' | 'int' | 'bool';
-
 /** A target column and the DuckDB expression that reads it in the target's form. */
-type Column = readonly [name: string, sql: string, kind: Kind];
+type Column = readonly [name: string, sql: string];
 
 /** The ClickHouse `events` columns (`events/clickhouse/ddl.ts`), read from DuckDB's. */
 export const EVENT_COLUMNS: readonly Column[] = [
-  ['project_id', 'project_id', 'text'],
-  ['uuid', 'uuid::VARCHAR', 'text'],
-  ['event', 'event', 'text'],
-  ['distinct_id', 'distinct_id', 'text'],
-  ['person_id', 'person_id::VARCHAR', 'text'],
-  ['timestamp', 'epoch_ms(timestamp)', 'int'],
-  ['received_at', 'epoch_ms(received_at)', 'int'],
-  ['properties', "coalesce(properties::VARCHAR, '{}')", 'text'],
-  ['session_id', 'session_id', 'text'],
-  ['url', 'url', 'text'],
-  ['referrer', 'referrer', 'text'],
-  ['utm_source', 'utm_source', 'text'],
-  ['utm_medium', 'utm_medium', 'text'],
-  ['utm_campaign', 'utm_campaign', 'text'],
-  ['utm_content', 'utm_content', 'text'],
-  ['utm_term', 'utm_term', 'text'],
-  ['browser', 'browser', 'text'],
-  ['os', 'os', 'text'],
-  ['device_type', 'device_type', 'text'],
-  ['groups', "coalesce(groups::VARCHAR, '{}')", 'text'],
-  ['person_ops', 'person_ops::VARCHAR', 'text'],
-  ['identity_op', 'identity_op::VARCHAR', 'text'],
-  ['group_identify', 'group_identify::VARCHAR', 'text'],
+  ['project_id', 'project_id'],
+  ['uuid', 'uuid::VARCHAR'],
+  ['event', 'event'],
+  ['distinct_id', 'distinct_id'],
+  ['person_id', 'person_id::VARCHAR'],
+  ['timestamp', 'epoch_ms(timestamp)'],
+  ['received_at', 'epoch_ms(received_at)'],
+  ['properties', "coalesce(properties::VARCHAR, '{}')"],
+  ['session_id', 'session_id'],
+  ['url', 'url'],
+  ['referrer', 'referrer'],
+  ['utm_source', 'utm_source'],
+  ['utm_medium', 'utm_medium'],
+  ['utm_campaign', 'utm_campaign'],
+  ['utm_content', 'utm_content'],
+  ['utm_term', 'utm_term'],
+  ['browser', 'browser'],
+  ['os', 'os'],
+  ['device_type', 'device_type'],
+  ['groups', "coalesce(groups::VARCHAR, '{}')"],
+  ['person_ops', 'person_ops::VARCHAR'],
+  ['identity_op', 'identity_op::VARCHAR'],
+  ['group_identify', 'group_identify::VARCHAR'],
 ];
 
 /** One identity mirror table: DuckDB's, and the ClickHouse `*_rows` table that holds it. */
@@ -55,12 +53,12 @@ export const MIRROR_TABLES: readonly MirrorTable[] = [
     from: 'persons',
     to: 'persons_rows',
     columns: [
-      ['project_id', 'project_id', 'text'],
-      ['id', 'id::VARCHAR', 'text'],
-      ['properties', 'properties::VARCHAR', 'text'],
-      ['is_identified', 'is_identified', 'bool'],
-      ['created_at', 'epoch_ms(created_at)', 'int'],
-      ['version', 'version', 'int'],
+      ['project_id', 'project_id'],
+      ['id', 'id::VARCHAR'],
+      ['properties', 'properties::VARCHAR'],
+      ['is_identified', 'is_identified::INTEGER'],
+      ['created_at', 'epoch_ms(created_at)'],
+      ['version', 'version'],
     ],
     tombstone: true,
   },
@@ -68,63 +66,71 @@ export const MIRROR_TABLES: readonly MirrorTable[] = [
     from: 'person_distinct_ids',
     to: 'person_distinct_ids_rows',
     columns: [
-      ['project_id', 'project_id', 'text'],
-      ['distinct_id', 'distinct_id', 'text'],
-      ['person_id', 'person_id::VARCHAR', 'text'],
+      ['project_id', 'project_id'],
+      ['distinct_id', 'distinct_id'],
+      ['person_id', 'person_id::VARCHAR'],
     ],
   },
   {
     from: 'person_overrides',
     to: 'person_overrides_rows',
     columns: [
-      ['project_id', 'project_id', 'text'],
-      ['old_person_id', 'old_person_id::VARCHAR', 'text'],
-      ['person_id', 'person_id::VARCHAR', 'text'],
+      ['project_id', 'project_id'],
+      ['old_person_id', 'old_person_id::VARCHAR'],
+      ['person_id', 'person_id::VARCHAR'],
     ],
   },
   {
     from: 'groups',
     to: 'groups_rows',
     columns: [
-      ['project_id', 'project_id', 'text'],
-      ['group_type', 'group_type', 'text'],
-      ['group_key', 'group_key', 'text'],
-      ['properties', 'properties::VARCHAR', 'text'],
-      ['created_at', 'epoch_ms(created_at)', 'int'],
-      ['version', 'version', 'int'],
+      ['project_id', 'project_id'],
+      ['group_type', 'group_type'],
+      ['group_key', 'group_key'],
+      ['properties', 'properties::VARCHAR'],
+      ['created_at', 'epoch_ms(created_at)'],
+      ['version', 'version'],
     ],
   },
 ];
 
-const convert = (v: DuckDBValue, kind: Kind): unknown => {
-  if (v === null) return null;
-  if (kind === 'int') return Number(v);
-  if (kind === 'bool') return v === true ? 1 : 0;
-  return String(v);
-};
+/** Bytes of JSON lines per insert, at most (with at most `INSERT_ROWS` rows). */
+const INSERT_BYTES = 32 * 1024 * 1024;
 
 /**
- * Streams a DuckDB query chunk by chunk (2,048 rows) as target rows, handing
- * them over `INSERT_ROWS` at a time. The next rows are read while the last
- * ones are being inserted.
+ * `json_object(...)` over the columns: DuckDB writes each target row as one
+ * JSONEachRow line (strings escaped, integers as numbers, NULL as null).
+ * `constants` are target columns with one value for every row.
  */
-async function stream(
+const jsonLine = (columns: readonly Column[], constants: Record<string, number> = {}) =>
+  `json_object(${[
+    ...columns.map(([name, sql]) => `'${name}', ${sql}`),
+    ...Object.entries(constants).map(([name, v]) => `'${name}', ${Math.trunc(v)}::BIGINT`),
+  ].join(', ')})::VARCHAR`;
+
+/**
+ * Streams a one-column query of JSON lines chunk by chunk (2,048 rows),
+ * handing them over `INSERT_ROWS` (or `INSERT_BYTES`) at a time. The next
+ * lines are read while the last ones are being inserted.
+ */
+async function streamLines(
   duck: DuckDBConnection,
   query: { sql: string; parameters?: DuckDBValue[] },
-  columns: readonly Column[],
-  extra: Record<string, unknown>,
-  insert: (rows: Record<string, unknown>[]) => Promise<void>,
+  insert: (body: string, rows: number) => Promise<void>,
 ): Promise<number> {
   const result = await duck.run(query.sql, query.parameters ?? []);
-  let batch: Record<string, unknown>[] = [];
+  let lines: string[] = [];
+  let bytes = 0;
   let inFlight: Promise<void> | null = null;
   let total = 0;
   const hand = async () => {
     if (inFlight) await inFlight;
-    const rows = batch;
-    batch = [];
-    total += rows.length;
-    inFlight = insert(rows);
+    const body = `${lines.join('\n')}\n`;
+    const rows = lines.length;
+    lines = [];
+    bytes = 0;
+    total += rows;
+    inFlight = insert(body, rows);
     // Awaited before the next hand-over or at the end; a failure meanwhile is not "unhandled".
     inFlight.catch(() => undefined);
   };
@@ -132,25 +138,20 @@ async function stream(
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      for (const values of chunk.getRows()) {
-        const r: Record<string, unknown> = { ...extra };
-        for (let i = 0; i < columns.length; i++) {
-          const c = columns[i];
-          if (c) r[c[0]] = convert(values[i] ?? null, c[2]);
-        }
-        batch.push(r);
+      const column = chunk.getColumnVector(0);
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const line = String(column.getItem(i));
+        lines.push(line);
+        bytes += line.length;
       }
-      if (batch.length >= INSERT_ROWS) await hand();
+      if (lines.length >= INSERT_ROWS || bytes >= INSERT_BYTES) await hand();
     }
-    if (batch.length > 0) await hand();
+    if (lines.length > 0) await hand();
   } finally {
     if (inFlight) await inFlight;
   }
   return total;
 }
-
-const selectList = (columns: readonly Column[]) =>
-  columns.map(([name, sql]) => `${sql} AS ${name}`).join(', ');
 
 /** Events per project and window in the embedded store. */
 export async function sourceWindows(duck: DuckDBConnection): Promise<WindowCount[]> {
@@ -195,18 +196,16 @@ export async function copyWindow(
       await shard.settleMutations();
     }
   }
-  return stream(
+  return streamLines(
     duck,
     {
-      sql: `SELECT ${selectList(EVENT_COLUMNS)} FROM events
+      sql: `SELECT ${jsonLine(EVENT_COLUMNS)} FROM events
             WHERE project_id = $1 AND timestamp >= $2 AND timestamp < $3`,
       parameters: [step.projectId, instant(step.from), instant(step.to)],
     },
-    EVENT_COLUMNS,
-    {},
-    async (rows) => {
-      await ch.main.insert('events', rows, SYNC_INSERT);
-      onRows(rows.length);
+    async (body, rows) => {
+      await ch.mainLines.insert('events', body, SYNC_INSERT);
+      onRows(rows);
     },
   );
 }
@@ -235,15 +234,15 @@ export async function copyMirror(
 ): Promise<Map<string, number>> {
   const sent = new Map<string, number>();
   for (const table of MIRROR_TABLES) {
-    const extra = table.tombstone ? { _v: watermark, _deleted: 0 } : { _v: watermark };
-    const n = await stream(
+    const constants: Record<string, number> = table.tombstone
+      ? { _v: watermark, _deleted: 0 }
+      : { _v: watermark };
+    const n = await streamLines(
       duck,
-      { sql: `SELECT ${selectList(table.columns)} FROM ${table.from}` },
-      table.columns,
-      extra,
-      async (rows) => {
-        for (const server of ch.servers) await server.insert(table.to, rows);
-        onRows(table.to, rows.length);
+      { sql: `SELECT ${jsonLine(table.columns, constants)} FROM ${table.from}` },
+      async (body, rows) => {
+        for (const writer of ch.lines) await writer.insert(table.to, body);
+        onRows(table.to, rows);
       },
     );
     sent.set(table.to, n);

@@ -9,6 +9,7 @@ import { lit, Server } from '../events/clickhouse/servers.js';
 import { IDENTITY_MIGRATIONS } from '../identity/postgres/schema.js';
 import { migratePostgres } from '../meta/postgres/migrate.js';
 import { createPool, row } from '../meta/postgres/pool.js';
+import { JsonLinesWriter } from './json-lines.js';
 
 /** The identity store's tables in PostgreSQL (`identity/postgres/schema.ts`). */
 export const PG_IDENTITY_TABLES = [
@@ -37,6 +38,9 @@ export interface ClickHouseTarget {
   readonly coordinator: Server;
   /** Every server: each holds a full copy of the identity rows. */
   readonly servers: readonly Server[];
+  /** Inserts JSON lines into `main`, and into each of `servers` (same order). */
+  readonly mainLines: JsonLinesWriter;
+  readonly lines: readonly JsonLinesWriter[];
   /** Servers with a local events table, and its name (`events_local` in a cluster). */
   readonly shards: readonly Server[];
   readonly localEvents: string;
@@ -130,6 +134,7 @@ export async function openClusterTarget(options: {
   }
   const o = options.events;
   const servers = addressesOf(o).map((a) => new Server(a, o.database));
+  const lines = addressesOf(o).map((a) => new JsonLinesWriter(a, o.database));
   const [main] = servers;
   if (!main) throw new Error('no ClickHouse server');
   const first = o.cluster?.shards[0]?.url ?? o.server.url;
@@ -140,13 +145,15 @@ export async function openClusterTarget(options: {
       main,
       coordinator: servers.find((s) => s.address.url === first) ?? main,
       servers,
+      mainLines: lines[0] as JsonLinesWriter,
+      lines,
       shards: o.cluster
         ? servers.filter((s) => o.cluster?.shards.some((a) => a.url === s.address.url))
         : [main],
       localEvents,
     },
     close: async () => {
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all([...servers, ...lines].map((s) => s.close()));
       await pool.end();
     },
   };
