@@ -160,9 +160,11 @@ export class ClickHouseCompiler extends DefaultCompiler {
     col();
     this.append(`, ${key}) OR visitParamExtractRaw(`);
     col();
+    // 18.16's raw extraction returns '' for a string ending in an escaped
+    // backslash; a present value is never empty JSON, so '' means a string.
     this.append(`, ${key}) = 'null', NULL, substring(visitParamExtractRaw(`);
     col();
-    this.append(`, ${key}), 1, 1) = '"', visitParamExtractString(`);
+    this.append(`, ${key}), 1, 1) IN ('"', ''), visitParamExtractString(`);
     col();
     this.append(`, ${key}), visitParamExtractRaw(`);
     col();
