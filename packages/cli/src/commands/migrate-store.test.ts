@@ -372,12 +372,26 @@ describe('opsloop migrate-store', { skip }, () => {
     assert.match(again.stderr, /ClickHouse .*events_local \(\d+ rows\)/);
 
     // Resuming after a cut-short copy: a half-copied window is copied again, whole windows skipped.
+    const clickhouse = async (url: string, sql: string) => {
+      const res = await fetch(url, { method: 'POST', body: sql });
+      assert.equal(res.status, 200);
+      return (await res.text()).trim();
+    };
+    const countShop = `SELECT count() FROM ${database}.events WHERE project_id = '${shop.id}'`;
+    const whole = Number(await clickhouse(s0.url, countShop));
     for (const node of ch.nodes) {
-      await fetch(node.url, {
-        method: 'POST',
-        body: `ALTER TABLE ${database}.events_local DELETE WHERE project_id = '${shop.id}' AND event = '$pageview'`,
-      });
+      await clickhouse(
+        node.url,
+        `ALTER TABLE ${database}.events_local DELETE WHERE project_id = '${shop.id}' AND event = '$pageview'`,
+      );
+      for (let i = 0; ; i++) {
+        const left = `SELECT count() FROM system.mutations WHERE database = '${database}' AND is_done = 0`;
+        if ((await clickhouse(node.url, left)) === '0') break;
+        assert.ok(i < 400, 'the delete finishes');
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
+    assert.ok(Number(await clickhouse(s0.url, countShop)) < whole, 'a copy cut short');
     const resumed = await run([...argv, '--resume']);
     assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
     assert.match(resumed.stdout, /All \d+ figures match\./);

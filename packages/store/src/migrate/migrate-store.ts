@@ -3,6 +3,7 @@ import { MIGRATIONS } from '../meta/migrations.js';
 import {
   copyMirror,
   copyWindow,
+  MIRROR_TABLES,
   sourceWatermark,
   sourceWindows,
   targetWindows,
@@ -112,8 +113,8 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Migrat
       );
     }
     const before = await sourceCounts({ ...source, plan });
-    const total = (check: string) =>
-      before.filter((c) => c.check.startsWith(check)).reduce((n, c) => n + c.value, 0);
+    const total = (counted: (check: string) => boolean) =>
+      before.filter((c) => counted(c.check)).reduce((n, c) => n + c.value, 0);
     const target = await openClusterTarget(options);
     try {
       const phases: Array<{ phase: MigratePhase; rows: number; seconds: number }> = [];
@@ -124,7 +125,7 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Migrat
       };
 
       await timed('metadata', async () => {
-        const all = total('meta ');
+        const all = total((c) => c.startsWith('meta '));
         let done = 0;
         let current = '';
         let last = 0;
@@ -143,7 +144,7 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Migrat
       });
 
       await timed('identity', async () => {
-        const all = total('identity ');
+        const all = total((c) => c.startsWith('identity '));
         let done = 0;
         let current = '';
         let last = 0;
@@ -188,7 +189,7 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Migrat
       });
 
       await timed('event identity', async () => {
-        const all = total('event store ') - watermark;
+        const all = total((c) => MIRROR_TABLES.some((t) => c === `event store ${t.from}`));
         let done = 0;
         progress({ phase: 'event identity', done, total: all, detail: '' });
         await copyMirror(source.events, target.ch, watermark, (table, n) => {

@@ -65,26 +65,34 @@ export async function openEmbeddedSource(dataDir: string): Promise<EmbeddedSourc
     // Never ingested: an empty store of the same shape keeps the copy code uniform.
     instance = await DuckDBInstance.create(':memory:');
   }
-  const events = await instance.connect();
-  await events.run("SET TimeZone = 'UTC'");
-  if (!exists) for (const ddl of EVENTS_DDL) await events.run(ddl);
-  const meta = new Database(metaFile);
-  meta.pragma('busy_timeout = 5000');
-  migrate(meta, Date.now());
-  const identityFile = join(dataDir, 'identity.sqlite');
-  const identity = existsSync(identityFile)
-    ? new Database(identityFile, { readonly: true, fileMustExist: true })
-    : null;
   const duck = instance;
-  return {
-    meta,
-    identity,
-    events,
-    close: async () => {
-      meta.close();
-      identity?.close();
-      events.closeSync();
-      duck.closeSync();
-    },
-  };
+  const opened: Array<{ close(): void }> = [];
+  try {
+    const events = await duck.connect();
+    opened.push({ close: () => events.closeSync() });
+    await events.run("SET TimeZone = 'UTC'");
+    if (!exists) for (const ddl of EVENTS_DDL) await events.run(ddl);
+    const meta = new Database(metaFile);
+    opened.push(meta);
+    meta.pragma('busy_timeout = 5000');
+    migrate(meta, Date.now());
+    const identityFile = join(dataDir, 'identity.sqlite');
+    const identity = existsSync(identityFile)
+      ? new Database(identityFile, { readonly: true, fileMustExist: true })
+      : null;
+    if (identity) opened.push(identity);
+    return {
+      meta,
+      identity,
+      events,
+      close: async () => {
+        for (const o of opened.reverse()) o.close();
+        duck.closeSync();
+      },
+    };
+  } catch (err) {
+    for (const o of opened.reverse()) o.close();
+    duck.closeSync();
+    throw err;
+  }
 }
