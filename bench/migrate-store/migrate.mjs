@@ -67,7 +67,9 @@ try {
   ]);
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(table);
-  process.stdout.write(`\nmigrate-store took ${seconds.toFixed(1)} s in all (${shards} shard(s)).\n`);
+  process.stdout.write(
+    `\nmigrate-store took ${seconds.toFixed(1)} s in all (${shards} shard(s)).\n`,
+  );
 } finally {
   await Promise.all([ch.stop(), pg.stop()]);
   rmSync(dir, { recursive: true, force: true });
