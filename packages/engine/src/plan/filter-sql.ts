@@ -1,6 +1,7 @@
 import type { Filter, PropertyCondition } from '@opsloop/schema';
 import { fn } from '../sql/ast/functions.js';
 import {
+  EventsTableNode,
   InstantNode,
   MergedPersonNode,
   OverridesJoinNode,
@@ -111,8 +112,9 @@ function performedPersons(
   };
   if (needsPersonProperties(where))
     throw new QueryPlanError(path, 'a behavioural "where" can only use event properties');
+  const scan = sql`b.project_id = ${env.projectId} AND b.event = ${event} AND b.timestamp > ${from} AND b.timestamp <= ${to}`;
   // Grouped by name: ClickHouse has no `GROUP BY 1`.
-  return sql`SELECT ${inner.person} AS pid FROM events b${OverridesJoinNode.create('b', 'bo')} WHERE b.project_id = ${env.projectId} AND b.event = ${event} AND b.timestamp > ${from} AND b.timestamp <= ${to} AND coalesce(${filterSql(where, inner, path)}, ${fn.false}) GROUP BY pid`;
+  return sql`SELECT ${inner.person} AS pid FROM ${EventsTableNode.create('b', scan)}${OverridesJoinNode.create('b', 'bo')} WHERE ${scan} AND coalesce(${filterSql(where, inner, path)}, ${fn.false}) GROUP BY pid`;
 }
 
 function propertySql(c: PropertyCondition, scope: PropertyScope): SqlNode {

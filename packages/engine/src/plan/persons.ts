@@ -2,6 +2,7 @@ import type { PersonsQuery, PersonsResult } from '@opsloop/schema';
 import { cte, fn } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
+  EventsTableNode,
   JsonPropertyNode,
   MergedPersonNode,
   OverridesJoinNode,
@@ -43,6 +44,7 @@ export function planPersons(q: PersonsQuery, ctx: PlanContext): Plan<PersonsResu
   // Persons never merged away; with their events, or from `persons` alone.
   const notMerged = sql`pp.id NOT IN (SELECT old_person_id FROM person_overrides WHERE project_id = ${p})`;
   const adapter = adapterOf(ctx);
+  const events = EventsTableNode.create('e', sql`e.project_id = ${p}`);
   const u = adapter.hasFullJoins
     ? sql`SELECT coalesce(ev.person, pp.id) AS id, pp.properties, ev.first_seen, ev.last_seen${join(aggNames, '')} FROM ${cte('ev')} FULL OUTER JOIN ${cte('pp')} ON pp.id = ev.person WHERE ev.person IS NOT NULL OR ${notMerged}`
     : sql`SELECT ev.person AS id, pp.properties AS properties, ev.first_seen AS first_seen, ev.last_seen AS last_seen${join(aggNames, '')} FROM ${cte('ev')} LEFT JOIN ${cte('pp')} ON pp.id = ev.person UNION ALL SELECT pp.id AS id, pp.properties AS properties, NULL AS first_seen, NULL AS last_seen${join(noAggs, '')} FROM ${cte('pp')} WHERE pp.id NOT IN (SELECT person FROM ${cte('ev')}) AND ${notMerged}`;
@@ -54,7 +56,7 @@ export function planPersons(q: PersonsQuery, ctx: PlanContext): Plan<PersonsResu
     },
     {
       name: 'ev',
-      query: sql`SELECT ${PERSON} AS person, min(e.timestamp) AS first_seen, max(e.timestamp) AS last_seen${join(aggCols, '')} FROM events e${OVERRIDES_JOIN} WHERE e.project_id = ${p} GROUP BY person`,
+      query: sql`SELECT ${PERSON} AS person, min(e.timestamp) AS first_seen, max(e.timestamp) AS last_seen${join(aggCols, '')} FROM ${events}${OVERRIDES_JOIN} WHERE e.project_id = ${p} GROUP BY person`,
     },
     { name: 'u', query: u },
     {
@@ -69,7 +71,7 @@ export function planPersons(q: PersonsQuery, ctx: PlanContext): Plan<PersonsResu
     },
   ];
   const onPage = (x: SqlNode) => sql`${x} IN (SELECT id FROM ${cte('page')})`;
-  const eventIds = sql`SELECT ${PERSON}, e.distinct_id FROM events e${OVERRIDES_JOIN} WHERE e.project_id = ${p} AND ${onPage(PERSON)}`;
+  const eventIds = sql`SELECT ${PERSON}, e.distinct_id FROM ${events}${OVERRIDES_JOIN} WHERE e.project_id = ${p} AND ${onPage(PERSON)}`;
   const storedIds = sql`SELECT ${idPerson} AS person, d.distinct_id AS did FROM person_distinct_ids d${OverridesJoinNode.create('d', 'o')} WHERE d.project_id = ${p}`;
   const columns = sql`${fn.toText(text('page.id'))} AS id, ${fn.toText(text('page.properties'))} AS properties, ${EpochMsNode.create(text('page.first_seen'))} AS first_seen, ${EpochMsNode.create(text('page.last_seen'))} AS last_seen`;
   if (adapter.hasMultipleJoins) {

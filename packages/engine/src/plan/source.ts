@@ -1,6 +1,7 @@
 import type { Filter } from '@opsloop/schema';
 import { fn } from '../sql/ast/functions.js';
 import {
+  EventsTableNode,
   InstantNode,
   MergedPersonNode,
   OverridesJoinNode,
@@ -58,6 +59,7 @@ export function eventsSource(spec: SourceSpec): SqlNode {
           )})`,
     );
   }
+  const events = EventsTableNode.create('e', join([...where], ' AND '));
   if (spec.filters) {
     where.push(
       sql`coalesce(${filterSql(spec.filters, { scope, projectId: spec.ctx.projectId, asOf: spec.ctx.now, person: PERSON })}, ${fn.false})`,
@@ -66,7 +68,7 @@ export function eventsSource(spec: SourceSpec): SqlNode {
   const persons = personJoin
     ? sql` LEFT JOIN (SELECT id, ${fn.argMax(text('properties'), text('version'))} AS properties FROM persons WHERE project_id = ${spec.ctx.projectId} GROUP BY id) pp ON pp.id = ${PERSON}`
     : text('');
-  return sql`SELECT ${join(cols, ', ')} FROM events e${OVERRIDES_JOIN}${persons} WHERE ${join(where, ' AND ')}`;
+  return sql`SELECT ${join(cols, ', ')} FROM ${events}${OVERRIDES_JOIN}${persons} WHERE ${join(where, ' AND ')}`;
 }
 
 /** `and` of the query's filters and a step's own, skipping absent ones. */

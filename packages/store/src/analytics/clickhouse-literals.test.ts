@@ -44,7 +44,10 @@ describe('hostile strings stay literals on ClickHouse', { skip: clickhouseSkipRe
   let projectId: string;
   before(async () => {
     ch = await startClickHouse();
-    worlds = await ClickHouseWorlds.open(ch.nodes[0]?.url ?? '', await ch.createDatabase());
+    worlds = await ClickHouseWorlds.open(
+      ch.nodes.map((n) => n.url),
+      await ch.createDatabase(),
+    );
     projectId = await worlds.load(data);
   });
   after(async () => {

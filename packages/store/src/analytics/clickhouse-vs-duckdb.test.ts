@@ -6,6 +6,7 @@ import {
   clickhouseSkipReason,
   type RunningClickHouse,
   startClickHouse,
+  TEST_CLUSTER,
 } from '../testing/clickhouse/start-clickhouse.js';
 import { runAnalyticsQuery } from './run-query.js';
 import { canon, dataOf, NOW, PERSONS, type World } from './testing/arb-world.js';
@@ -201,19 +202,25 @@ const SEGMENTS = new Map<string, ResolvedSegment>([
 describe('analytics on ClickHouse answers as on DuckDB', { skip: clickhouseSkipReason() }, () => {
   let ch: RunningClickHouse;
   let duck: MemoryDuckDb;
-  let worlds: ClickHouseWorlds;
-  let chProject: string;
+  const targets: { name: string; worlds: ClickHouseWorlds; projectId: string }[] = [];
   const data = dataOf(WORLD);
   before(async () => {
-    ch = await startClickHouse();
-    const url = ch.nodes[0]?.url ?? '';
-    worlds = await ClickHouseWorlds.open(url, await ch.createDatabase());
-    chProject = await worlds.load(data);
+    ch = await startClickHouse({ shards: 2 });
+    const urls = ch.nodes.map((n) => n.url);
+    const single = await ClickHouseWorlds.open(urls.slice(0, 1), await ch.createDatabase());
+    const cluster = await ClickHouseWorlds.open(urls, await ch.createDatabase(), {
+      cluster: TEST_CLUSTER,
+    });
+    for (const [name, worlds] of [
+      ['one server', single],
+      ['two shards', cluster],
+    ] as const)
+      targets.push({ name, worlds, projectId: await worlds.load(data) });
     duck = await MemoryDuckDb.open();
     await duck.load(data);
   });
   after(async () => {
-    await worlds?.close();
+    for (const t of targets) await t.worlds.close();
     await duck?.close();
     await ch?.stop();
   });
@@ -223,9 +230,11 @@ describe('analytics on ClickHouse answers as on DuckDB', { skip: clickhouseSkipR
       const q = AnalyticsQuery.parse(query);
       const ctx = { timezone: WORLD.tz, now: NOW, segments: SEGMENTS };
       const want = await runAnalyticsQuery(duck, q, { ...ctx, projectId: data.projectId });
-      const got = await runAnalyticsQuery(worlds, q, { ...ctx, projectId: chProject });
       assert.notDeepEqual(canon(want), canon(emptied(want)), 'the world answers something');
-      assert.deepEqual(canon(got), canon(want));
+      for (const t of targets) {
+        const got = await runAnalyticsQuery(t.worlds, q, { ...ctx, projectId: t.projectId });
+        assert.deepEqual(canon(got), canon(want), t.name);
+      }
     });
   }
 });

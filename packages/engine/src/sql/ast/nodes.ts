@@ -23,7 +23,8 @@ export type SqlNode =
   | ValuesNode
   | ShiftLocalNode
   | MergedPersonNode
-  | OverridesJoinNode;
+  | OverridesJoinNode
+  | EventsTableNode;
 
 export type SqlNodeKind = SqlNode['kind'];
 
@@ -290,3 +291,20 @@ function plainName(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/i.test(name)) throw new RangeError(`not a plain SQL name: ${name}`);
   return name;
 }
+
+/**
+ * The `events` table under `alias` in a FROM. `prefilter` (over the alias)
+ * holds conditions the enclosing WHERE also states: engines whose events are
+ * a distributed table (ClickHouse, where joins and scalar subqueries over a
+ * Distributed table misbehave in 18.16) read a filtered subquery instead.
+ */
+export interface EventsTableNode {
+  readonly kind: 'eventsTable';
+  readonly alias: string;
+  readonly prefilter: SqlNode;
+}
+export const EventsTableNode = {
+  create: (alias: string, prefilter: SqlNode): EventsTableNode =>
+    Object.freeze({ kind: 'eventsTable', alias: plainName(alias), prefilter }),
+  is: (n: SqlNode): n is EventsTableNode => n.kind === 'eventsTable',
+};

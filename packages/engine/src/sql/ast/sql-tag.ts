@@ -18,6 +18,7 @@ const NODE_KINDS = new Set([
   'shiftLocal',
   'mergedPerson',
   'overridesJoin',
+  'eventsTable',
 ]);
 
 function isNode(x: unknown): x is SqlNode {

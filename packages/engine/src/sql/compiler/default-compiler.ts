@@ -1,6 +1,7 @@
 import type {
   CteRefNode,
   EpochMsNode,
+  EventsTableNode,
   FunctionName,
   FunctionNode,
   IdentifierNode,
@@ -50,6 +51,7 @@ export class DefaultCompiler {
     shiftLocal: (n) => this.visitShiftLocal(n),
     mergedPerson: (n) => this.visitMergedPerson(n),
     overridesJoin: (n) => this.visitOverridesJoin(n),
+    eventsTable: (n) => this.visitEventsTable(n),
   };
 
   constructor(protected readonly adapter: DialectAdapter) {}
@@ -206,6 +208,10 @@ export class DefaultCompiler {
 
   protected visitMergedPerson(node: MergedPersonNode): void {
     this.append(`coalesce(${node.overrides}.person_id, ${node.event}.person_id)`);
+  }
+
+  protected visitEventsTable(node: EventsTableNode): void {
+    this.append(`events ${node.alias}`);
   }
 
   protected visitOverridesJoin(node: OverridesJoinNode): void {

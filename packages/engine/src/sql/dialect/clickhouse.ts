@@ -2,6 +2,7 @@ import type {
   CommonTable,
   CteRefNode,
   EpochMsNode,
+  EventsTableNode,
   FunctionName,
   InstantNode,
   JsonPropertyNode,
@@ -129,6 +130,17 @@ export class ClickHouseCompiler extends DefaultCompiler {
   }
 
   protected override visitOverridesJoin(_node: OverridesJoinNode): void {}
+
+  /**
+   * A filtered subquery: over a Distributed \`events\`, 18.16 loses table
+   * aliases in joins and mismatches scalar subqueries between shards, but
+   * reads a plain filtered select from every shard correctly.
+   */
+  protected override visitEventsTable(node: EventsTableNode): void {
+    this.append(`(SELECT * FROM events ${node.alias} WHERE `);
+    this.visit(node.prefilter);
+    this.append(`) ${node.alias}`);
+  }
 
   /**
    * A top-level key as text, NULL when missing or JSON null. 18.16 has only

@@ -14,16 +14,37 @@ export class ClickHouseWorlds implements AnalyticsSource {
   readonly dialect = 'clickhouse' as const;
   private loaded = 0;
 
-  private constructor(private readonly server: Server) {}
+  private constructor(
+    /** Queries and event inserts go to the first; every one holds the identity rows. */
+    private readonly servers: readonly [Server, ...Server[]],
+  ) {}
 
-  static async open(url: string, database: string): Promise<ClickHouseWorlds> {
-    const admin = new Server({ url }, 'default');
-    try {
-      for (const ddl of eventsDdl({ database })) await admin.run(ddl);
-    } finally {
-      await admin.close();
+  private get server(): Server {
+    return this.servers[0];
+  }
+
+  /**
+   * One server, or with `cluster` (a name from the servers' `remote_servers`)
+   * the store's cluster layout over `urls`: events sharded by person behind a
+   * Distributed table, identity rows copied to every server.
+   */
+  static async open(
+    urls: readonly string[],
+    database: string,
+    options: { readonly cluster?: string } = {},
+  ): Promise<ClickHouseWorlds> {
+    const servers = urls.map((url) => new Server({ url }, database));
+    const [first, ...rest] = servers;
+    if (!first) throw new Error('ClickHouse worlds need a server');
+    for (const url of urls) {
+      const admin = new Server({ url }, 'default');
+      try {
+        for (const ddl of eventsDdl({ database, cluster: options.cluster })) await admin.run(ddl);
+      } finally {
+        await admin.close();
+      }
     }
-    return new ClickHouseWorlds(new Server({ url }, database));
+    return new ClickHouseWorlds([first, ...rest]);
   }
 
   /** Writes the world and returns the project id it lives under. */
@@ -44,8 +65,15 @@ export class ClickHouseWorlds implements AnalyticsSource {
         browser: e.browser ?? null,
         groups: '{}',
       })),
+      // With a Distributed table: return once every shard has its rows.
+      { insert_distributed_sync: 1 },
     );
-    await this.server.insert(
+    for (const server of this.servers) await this.loadIdentity(server, p, data);
+    return p;
+  }
+
+  private async loadIdentity(server: Server, p: string, data: TestData): Promise<void> {
+    await server.insert(
       'persons_rows',
       (data.persons ?? []).map((person) => ({
         project_id: p,
@@ -58,7 +86,7 @@ export class ClickHouseWorlds implements AnalyticsSource {
         _deleted: 0,
       })),
     );
-    await this.server.insert(
+    await server.insert(
       'person_overrides_rows',
       (data.overrides ?? []).map((o) => ({
         project_id: p,
@@ -67,7 +95,7 @@ export class ClickHouseWorlds implements AnalyticsSource {
         _v: 1,
       })),
     );
-    await this.server.insert(
+    await server.insert(
       'person_distinct_ids_rows',
       (data.distinctIds ?? []).map((d) => ({
         project_id: p,
@@ -76,7 +104,6 @@ export class ClickHouseWorlds implements AnalyticsSource {
         _v: 1,
       })),
     );
-    return p;
   }
 
   execute<Row extends Record<string, unknown>>(query: CompiledQuery): Promise<Row[]> {
@@ -85,7 +112,7 @@ export class ClickHouseWorlds implements AnalyticsSource {
     return this.server.rows<Row>(query.sql);
   }
 
-  close(): Promise<void> {
-    return this.server.close();
+  async close(): Promise<void> {
+    await Promise.all(this.servers.map((s) => s.close()));
   }
 }
