@@ -9,6 +9,7 @@ import { startTestServer } from '@opsloop/server/testing/test-server';
 import { openPostgresMetaStore, openSqliteMetaStore } from '@opsloop/store';
 import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
 import { parseClickHouseUrl } from '@opsloop/store/events/clickhouse/events-url';
+import { eventToRow } from '@opsloop/store/events/clickhouse/rows';
 import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
 import { DuckDBEventStore } from '@opsloop/store/events/duckdb/duckdb-event-store';
 import type { EventStore, StoredEvent } from '@opsloop/store/events/event-store';
@@ -396,6 +397,18 @@ describe('opsloop migrate-store', { skip }, () => {
     assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
     assert.match(resumed.stdout, /All \d+ figures match\./);
     assert.match(resumed.stderr, /\d+ event windows were already copied whole and were skipped/);
+
+    // An event only the target has is reported, not deleted, and fails the run.
+    const stray = sampleEvent({ projectId: shop.id, timestamp: Date.UTC(2001, 0, 1) });
+    await clickhouse(
+      `${s0.url}/?query=${encodeURIComponent(`INSERT INTO ${database}.events FORMAT JSONEachRow`)}&insert_distributed_sync=1`,
+      JSON.stringify(eventToRow({ ...stray, personId: randomUUID() })),
+    );
+    const mismatch = await run([...argv, '--resume']);
+    assert.equal(mismatch.code, 1);
+    assert.match(mismatch.stdout, new RegExp(`^events +${shop.id} +\\d+ +\\d+ +MISMATCH$`, 'm'));
+    assert.match(mismatch.stdout, /^events first ms .*MISMATCH$/m);
+    assert.match(mismatch.stderr, /the target does not hold what the source holds/);
 
     // A node on the cluster stores: sign-in with the migrated password, the
     // migrated write key, and identity continuing after the copied changes.
