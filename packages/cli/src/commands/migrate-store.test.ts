@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,11 +11,9 @@ import { parseClickHouseUrl } from '@opsloop/store/events/clickhouse/events-url'
 import { eventToRow } from '@opsloop/store/events/clickhouse/rows';
 import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
 import { DuckDBEventStore } from '@opsloop/store/events/duckdb/duckdb-event-store';
-import type { EventStore, StoredEvent } from '@opsloop/store/events/event-store';
 import { PostgresIdentityStore } from '@opsloop/store/identity/postgres/postgres-identity-store';
 import { SqliteIdentityStore } from '@opsloop/store/identity/sqlite-identity-store';
 import { createPool, rows } from '@opsloop/store/meta/postgres/pool';
-import { Spool } from '@opsloop/store/spool/spool';
 import {
   clickhouseSkipReason,
   type RunningClickHouse,
@@ -30,6 +27,7 @@ import {
 } from '@opsloop/store/testing/postgres/start-postgres';
 import Database from 'better-sqlite3';
 import { runCli } from '../testing/run-cli.js';
+import { allEvents, mirror, PASSWORD, seedEmbedded } from './migrate-store-fixture.js';
 
 const skip = clickhouseSkipReason() ?? postgresSkipReason();
 const dir = mkdtempSync(join(tmpdir(), 'opsloop-cli-migrate-'));
@@ -46,177 +44,13 @@ after(async () => {
 });
 
 const run = (argv: string[]) => runCli(argv, { dataDir, cwd: dir });
-const ok = async (argv: string[]) => {
-  const r = await run(argv);
-  assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
-  return r;
-};
-
-/** Every event of a project, in time order. */
-async function allEvents(store: EventStore, projectId: string): Promise<StoredEvent[]> {
-  const out: StoredEvent[] = [];
-  for await (const e of store.exportEvents(projectId)) out.push(e);
-  return out;
-}
-
-const PASSWORD = 'correct horse battery';
-
-/**
- * An embedded install with every kind of row: two projects with demo traffic,
- * a second user, keys, groups, segments with members, changes and sizes,
- * people settings, an insight on a dashboard, an invitation, a session, audit
- * entries; and events still in the spool (a group, a merge, nested properties).
- */
-async function seedEmbedded() {
-  const shop = JSON.parse(
-    (
-      await ok([
-        'project',
-        'create',
-        '--name',
-        'Shop',
-        '--timezone',
-        'Europe/Paris',
-        '--currency',
-        'EUR',
-        '--json',
-      ])
-    ).stdout,
-  ) as { id: string; writeKey: string; secretKey: string; orgId: string };
-  const blog = JSON.parse((await ok(['project', 'create', '--name', 'Blog', '--json'])).stdout) as {
-    id: string;
-    writeKey: string;
-  };
-  await ok(['user', 'create', '--email', 'ana@x.io', '--password', PASSWORD, '--role', 'admin']);
-  const end = '2024-06-01T00:00:00Z';
-  await ok([
-    'demo',
-    '--project',
-    shop.id,
-    '--persons',
-    '200',
-    '--days',
-    '45',
-    '--seed',
-    '1',
-    '--end-at',
-    end,
-  ]);
-  await ok([
-    'demo',
-    '--project',
-    blog.id,
-    '--persons',
-    '15',
-    '--days',
-    '5',
-    '--seed',
-    '2',
-    '--end-at',
-    end,
-  ]);
-
-  const meta = await openSqliteMetaStore({ file: join(dataDir, 'meta.sqlite') });
-  try {
-    const ana = await meta.users.byEmail('ana@x.io');
-    assert.ok(ana);
-    const group = await meta.groups.create({ orgId: shop.orgId, name: 'Growth', line: 'market' });
-    await meta.groups.setMembers(group.id, [ana.id]);
-    const identity = new Database(join(dataDir, 'identity.sqlite'), { readonly: true });
-    const persons = (
-      identity
-        .prepare('SELECT id FROM persons WHERE project_id = ? ORDER BY id LIMIT 5')
-        .all(shop.id) as Array<{
-        id: string;
-      }>
-    ).map((p) => p.id);
-    identity.close();
-    const segment = await meta.segments.create({
-      projectId: shop.id,
-      name: 'Five',
-      kind: 'static',
-      filter: null,
-      members: persons.slice(0, 3),
-    });
-    await meta.segments.applyMembership(segment.id, persons.slice(1), Date.UTC(2024, 5, 1));
-    await meta.peopleSettings.set(shop.id, { rfm: { recencyDays: [7, 30] } });
-    const insight = await meta.insights.create({
-      projectId: shop.id,
-      name: 'Pageviews',
-      query: { kind: 'trends', series: [{ event: '$pageview' }] },
-      display: { chart: 'line' },
-      createdBy: ana.id,
-    });
-    await meta.dashboards.create({
-      projectId: shop.id,
-      name: 'Main',
-      tiles: [{ insightId: insight.id, width: 2 }],
-      createdBy: ana.id,
-    });
-    await meta.invitations.create({
-      orgId: shop.orgId,
-      email: 'bo@x.io',
-      role: 'viewer',
-      invitedBy: ana.id,
-      ttlMs: 86_400_000,
-    });
-    await meta.sessions.create({ userId: ana.id, ttlMs: 86_400_000 });
-    await meta.audit.append({
-      orgId: shop.orgId,
-      projectId: shop.id,
-      actorUserId: ana.id,
-      actorKeyId: null,
-      action: 'segment.create',
-      target: segment.id,
-      details: { name: 'Five' },
-    });
-  } finally {
-    await meta.close();
-  }
-
-  // Accepted but not flushed, as a crash leaves them: migrate-store must flush them first.
-  const at = Date.UTC(2024, 4, 20, 12);
-  const spool = Spool.open(join(dataDir, 'spool.sqlite'));
-  await spool.enqueue([
-    sampleEvent({
-      projectId: blog.id,
-      distinctId: 'anon-spooled',
-      timestamp: at,
-      receivedAt: at + 5,
-      properties: { nested: { list: [1, 2.5, 'ü'], empty: {} }, flag: true },
-      url: 'https://blog.example/post?x=1',
-      utmSource: 'news',
-      groups: { company: 'acme' },
-    }),
-    sampleEvent({
-      projectId: blog.id,
-      event: '$groupidentify',
-      distinctId: 'anon-spooled',
-      timestamp: at + 1_000,
-      receivedAt: at + 1_005,
-      groups: { company: 'acme' },
-      groupIdentify: { groupType: 'company', groupKey: 'acme', set: { plan: 'pro' } },
-    }),
-    sampleEvent({
-      projectId: blog.id,
-      event: '$identify',
-      distinctId: 'user-spooled',
-      timestamp: at + 2_000,
-      receivedAt: at + 2_005,
-      identity: { kind: 'identify', otherDistinctId: 'anon-spooled' },
-      personOps: { set: { email: 'spooled@x.io' } },
-    }),
-  ]);
-  await spool.close();
-  return { shop, blog };
-}
 
 describe('opsloop migrate-store', { skip }, () => {
   it('copies an embedded install into PostgreSQL and a ClickHouse cluster, verifies it, refuses to copy twice, and a node serves from the copy', async () => {
     if (!ch || !pgServer) throw new Error('servers not started');
     const [s0, s1] = ch.nodes;
     assert.ok(s0 && s1);
-    const { shop, blog } = await seedEmbedded();
+    const { shop, blog } = await seedEmbedded(dataDir, run);
     const database = await ch.createDatabase();
     const databaseUrl = await pgServer.createDatabase();
     const eventsUrl = `clickhouse://127.0.0.1:${s0.httpPort}/${database}?cluster=${TEST_CLUSTER}&shards=127.0.0.1:${s0.httpPort},127.0.0.1:${s1.httpPort}`;
@@ -322,25 +156,6 @@ describe('opsloop migrate-store', { skip }, () => {
     // Events and the event store's identity mirror, field by field.
     const duck = await DuckDBEventStore.open(join(dataDir, 'events.duckdb'));
     const house = await ClickHouseEventStore.open(parseClickHouseUrl(eventsUrl));
-    const mirror = async (store: EventStore, projectId: string) => {
-      const q = (sql: string) => store.execute<{ a: string; b: string }>({ sql, parameters: [] });
-      const cast = store.dialect === 'duckdb' ? '::VARCHAR' : '';
-      const p = `'${projectId}'`;
-      return {
-        ids: await q(
-          `SELECT distinct_id AS a, person_id${cast} AS b FROM person_distinct_ids WHERE project_id = ${p} ORDER BY a`,
-        ),
-        overrides: await q(
-          `SELECT old_person_id${cast} AS a, person_id${cast} AS b FROM person_overrides WHERE project_id = ${p} ORDER BY a`,
-        ),
-        persons: await q(
-          `SELECT id${cast} AS a, properties${cast} AS b FROM persons WHERE project_id = ${p} ORDER BY a`,
-        ),
-        groups: await q(
-          `SELECT group_key AS a, properties${cast} AS b FROM groups WHERE project_id = ${p} ORDER BY a`,
-        ),
-      };
-    };
     let watermark = 0;
     try {
       for (const project of [shop.id, blog.id]) {
@@ -478,63 +293,6 @@ describe('opsloop migrate-store', { skip }, () => {
       assert.ok((await node.ctx.events.identityWatermark()) > watermark);
     } finally {
       await node.dispose();
-    }
-  });
-});
-
-describe('opsloop migrate-store, refusing', () => {
-  it('names what is wrong with its options before touching anything', async () => {
-    const noUrl = await run(['migrate-store', '--data-dir', dataDir]);
-    assert.equal(noUrl.code, 2);
-    assert.match(noUrl.stderr, /--database-url \(or OPSLOOP_DATABASE_URL\) must be postgres:/);
-    const badEvents = await run([
-      'migrate-store',
-      '--database-url',
-      'postgres://x@127.0.0.1:1/x',
-      '--events-url',
-      'http://127.0.0.1:1/x',
-    ]);
-    assert.equal(badEvents.code, 2);
-    assert.match(badEvents.stderr, /--events-url: unsupported scheme "http"/);
-    const empty = await run([
-      'migrate-store',
-      '--data-dir',
-      join(dir, 'nothing-here'),
-      '--database-url',
-      'postgres://x@127.0.0.1:1/x',
-      '--events-url',
-      'clickhouse://127.0.0.1:1/x',
-    ]);
-    assert.equal(empty.code, 1);
-    assert.match(empty.stderr, /holds no Opsloop data \(no meta\.sqlite\)/);
-  });
-
-  it('refuses while a server runs on the data directory', async () => {
-    const busy = join(dir, 'busy');
-    await (await openSqliteMetaStore({ file: join(busy, 'meta.sqlite') })).close();
-    // DuckDB's lock is per process, so the server runs in a child process.
-    const child = spawn(
-      process.execPath,
-      [join(import.meta.dirname, '../../../server/dist/pipeline/crash-child.js'), busy],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    try {
-      await new Promise((resolve) => child.stdout.once('data', resolve));
-      const r = await run([
-        'migrate-store',
-        '--data-dir',
-        busy,
-        '--database-url',
-        'postgres://x@127.0.0.1:1/x',
-        '--events-url',
-        'clickhouse://127.0.0.1:1/x',
-      ]);
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /the server is running on this data directory/);
-    } finally {
-      child.kill('SIGTERM');
-      await exited;
     }
   });
 });

@@ -41,9 +41,12 @@ export async function copyMetaTables(
     const columns = copyColumns(table.name, sqliteColumns(source, table.name), targetColumns);
     const perInsert = rowsPerInsert(columns.length);
     const list = columns.map(quote).join(', ');
-    const select = source
-      .prepare(`SELECT ${list} FROM ${quote(table.name)} ORDER BY rowid`)
-      .raw(true);
+    // A WITHOUT ROWID table has no rowid; it is stored, and read, in key order.
+    const { sql } = source
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(table.name) as { sql: string };
+    const order = /WITHOUT\s+ROWID/i.test(sql) ? '' : ' ORDER BY rowid';
+    const select = source.prepare(`SELECT ${list} FROM ${quote(table.name)}${order}`).raw(true);
     let batch: unknown[][] = [];
     let n = 0;
     const flush = async () => {

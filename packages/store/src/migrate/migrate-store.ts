@@ -70,7 +70,7 @@ export interface MigrateStoreReport {
  * if (report.verification.mismatches > 0) process.exitCode = 1;
  */
 export async function migrateStore(options: MigrateStoreOptions): Promise<MigrateStoreReport> {
-  const progress = options.onProgress ?? (() => undefined);
+  const report = options.onProgress ?? (() => undefined);
   const plan = copyOrder(metaTables(MIGRATIONS));
   const source = await openEmbeddedSource(options.dataDir);
   try {
@@ -115,12 +115,32 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Migrat
     const before = await sourceCounts({ ...source, plan });
     const total = (counted: (check: string) => boolean) =>
       before.filter((c) => counted(c.check)).reduce((n, c) => n + c.value, 0);
-    const target = await openClusterTarget(options);
+    const target = await openClusterTarget(options).catch((err: unknown) => {
+      throw new MigrateError(
+        `cannot prepare the target stores: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    });
     try {
       const phases: Array<{ phase: MigratePhase; rows: number; seconds: number }> = [];
+      let detail = '';
+      const progress = (p: MigrateProgress) => {
+        detail = p.detail;
+        report(p);
+      };
       const timed = async (phase: MigratePhase, work: () => Promise<number>) => {
         const start = performance.now();
-        const rows = await work();
+        let rows: number;
+        try {
+          rows = await work();
+        } catch (err) {
+          if (err instanceof MigrateError) throw err;
+          // Rows are in the target by now: say where it stopped and how to go on.
+          throw new MigrateError(
+            `copying ${phase}${detail ? ` (${detail})` : ''} failed: ${err instanceof Error ? err.message : String(err)}. Fix the cause and run again with --resume.`,
+            { cause: err },
+          );
+        }
         phases.push({ phase, rows, seconds: (performance.now() - start) / 1000 });
       };
 
