@@ -56,6 +56,7 @@ try {
       ? `clickhouse://127.0.0.1:${first.httpPort}/${database}?cluster=${TEST_CLUSTER}&shards=${list}`
       : `clickhouse://127.0.0.1:${first.httpPort}/${database}`;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const table = await cli([
     'migrate-store',
     '--data-dir',
@@ -66,9 +67,11 @@ try {
     eventsUrl,
   ]);
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   process.stdout.write(table);
   process.stdout.write(
-    `\nmigrate-store took ${seconds.toFixed(1)} s in all (${shards} shard(s)).\n`,
+    `\nmigrate-store took ${seconds.toFixed(1)} s in all (${shards} shard(s)); this process used ${cpuSeconds.toFixed(1)} CPU-seconds of it.\n`,
   );
 } finally {
   await Promise.all([ch.stop(), pg.stop()]);
