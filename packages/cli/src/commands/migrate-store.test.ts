@@ -232,6 +232,11 @@ describe('opsloop migrate-store', { skip }, () => {
       OPSLOOP_EVENTS_URL: eventsUrl,
     });
     try {
+      const ready = await fetch(`${node.url}/ready`);
+      assert.deepEqual(await ready.json(), {
+        status: 'ready',
+        checks: { meta: true, events: true },
+      });
       const login = await fetch(`${node.url}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
