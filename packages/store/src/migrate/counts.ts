@@ -92,15 +92,37 @@ export async function targetCounts(target: {
     out.push({ check: EVENT_FIGURES[2], projectId: r.p, value: Number(r.last) });
   }
   // The views, which read the replacing tables with FINAL: what queries see.
-  for (const t of MIRROR_TABLES) {
-    const rs = await ch.rows<{ p: string; n: number }>(
-      `SELECT project_id AS p, count() AS n FROM ${t.from} GROUP BY project_id`,
-    );
-    out.push(...perProject(`event store ${t.from}`, rs));
+  // Every server holds its own copy of them; each copy is counted.
+  for (const server of target.ch.servers) {
+    const on = server === ch ? '' : ` on ${serverLabel(server.address.url)}`;
+    for (const t of MIRROR_TABLES) {
+      const rs = await server.rows<{ p: string; n: number }>(
+        `SELECT project_id AS p, count() AS n FROM ${t.from} GROUP BY project_id`,
+      );
+      out.push(...perProject(`event store ${t.from}${on}`, rs));
+    }
   }
   const [w] = await target.ch.coordinator.rows<{ seq: number }>(
     'SELECT max(seq) AS seq FROM identity_watermark',
   );
   out.push({ check: 'event store watermark', projectId: null, value: Number(w?.seq ?? 0) });
   return out;
+}
+
+/** How a ClickHouse server is named in the verification: its host and port. */
+export const serverLabel = (url: string): string => new URL(url).host;
+
+/**
+ * The source's identity-mirror figures once more for each further server
+ * (`event store persons on ch2:8123`, …): every ClickHouse server must hold
+ * all of them.
+ */
+export function mirrorOnEveryServer(source: readonly Count[], labels: readonly string[]): Count[] {
+  const mirrored = new Set(MIRROR_TABLES.map((t) => `event store ${t.from}`));
+  const copies = labels.flatMap((label) =>
+    source
+      .filter((c) => mirrored.has(c.check))
+      .map((c) => ({ ...c, check: `${c.check} on ${label}` })),
+  );
+  return [...source, ...copies];
 }

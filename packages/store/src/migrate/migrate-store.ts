@@ -10,7 +10,7 @@ import {
 } from './copy-events.js';
 import { copyIdentity, identityOutbox } from './copy-identity.js';
 import { copyMetaTables, sqliteColumns } from './copy-meta.js';
-import { sourceCounts, targetCounts } from './counts.js';
+import { mirrorOnEveryServer, serverLabel, sourceCounts, targetCounts } from './counts.js';
 import { MigrateError, MigrateRefusedError } from './errors.js';
 import { planWindows } from './event-windows.js';
 import { copyOrder, metaTables, unplannedTables } from './meta-tables.js';
@@ -220,7 +220,14 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Migrat
       });
 
       const after = await targetCounts({ ...target, plan });
-      return { phases, windowsSkipped, verification: compareCounts(before, after) };
+      const others = target.ch.servers
+        .filter((s) => s !== target.ch.main)
+        .map((s) => serverLabel(s.address.url));
+      return {
+        phases,
+        windowsSkipped,
+        verification: compareCounts(mirrorOnEveryServer(before, others), after),
+      };
     } finally {
       await target.close();
     }
