@@ -13,8 +13,9 @@ export type WriterMessage =
       readonly seq: number;
       readonly at: number;
       readonly count: number;
-      readonly payload: string;
-      readonly head: string;
+      /** The rows and heads as UTF-8 (their buffers are transferred, not copied). */
+      readonly payload: Uint8Array;
+      readonly head: Uint8Array;
     }
   | {
       readonly type: 'dropped';
@@ -48,9 +49,13 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 // The main thread's connection only reads; this wait covers a checkpoint by it.
 db.pragma('busy_timeout = 10000');
+// The bytes are bound as blobs and cast to TEXT, which SQLite does without
+// converting them (they are UTF-8, the database's encoding): the columns stay
+// text, as readers expect.
 const insertBatch = db.prepare(
-  'INSERT INTO spooled_batches (accepted_at, event_count, payload, head) VALUES (?, ?, ?, ?)',
+  'INSERT INTO spooled_batches (accepted_at, event_count, payload, head) VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT))',
 );
+const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 const addDropped = db.prepare(
   `INSERT INTO dropped_events (project_id, day, reason, count) VALUES (?, ?, ?, ?)
    ON CONFLICT (project_id, day, reason) DO UPDATE SET count = count + excluded.count`,
@@ -64,7 +69,7 @@ let seqs: number[] = [];
 let scheduled = false;
 
 const commitAll = db.transaction(() => {
-  for (const b of batches) insertBatch.run(b.at, b.count, b.payload, b.head);
+  for (const b of batches) insertBatch.run(b.at, b.count, bytes(b.payload), bytes(b.head));
   for (const [key, count] of dropped) {
     const [projectId = '', day = '', reason = ''] = JSON.parse(key) as string[];
     addDropped.run(projectId, day, reason, count);

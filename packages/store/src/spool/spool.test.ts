@@ -106,6 +106,30 @@ describe('Spool', () => {
     await spool.close();
   });
 
+  it('stores rows and heads as text; an unpaired surrogate in a text field becomes U+FFFD', async () => {
+    const path = freshPath();
+    const spool = Spool.open(path);
+    const event = sampleEvent({
+      event: 'a\ud800b',
+      distinctId: 'é😀\udc00',
+      properties: { lone: 'x\ud800y' },
+    });
+    await spool.enqueue([event]);
+    const [batch] = spool.readBatches({ maxEvents: 10 });
+    const [read] = decodeEventRows(batch?.rows ?? '');
+    assert.equal(read?.event, 'a\ufffdb');
+    assert.equal(read?.distinctId, 'é😀\ufffd');
+    // JSON.stringify escapes it, so properties keep it exactly.
+    assert.deepEqual(read?.properties, { lone: 'x\ud800y' });
+    await spool.close();
+    const db = new Database(path, { readonly: true });
+    assert.deepEqual(
+      db.prepare('SELECT typeof(payload) AS p, typeof(head) AS h FROM spooled_batches').all(),
+      [{ p: 'text', h: 'text' }],
+    );
+    db.close();
+  });
+
   it('reads batches spooled in the earlier JSON form', async () => {
     const path = freshPath();
     const legacy = new Database(path);

@@ -35,6 +35,9 @@ export interface SpoolDepth {
   readonly oldestAcceptedAt: number | null;
 }
 
+/** Each call's output has its own exactly-sized buffer, so it can be transferred. */
+const utf8 = new TextEncoder();
+
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
@@ -133,10 +136,16 @@ export class Spool {
     if (events.length === 0) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
     // Encoded here, off the flush path: the flush hands `payload` to DuckDB as is.
-    const payload = encodeEventRows(events);
-    const head = encodeHeads(events);
+    // As UTF-8 bytes whose buffers are moved to the writer, not copied: posting
+    // the strings (ropes, from concatenation) cost about 3.8 µs per event, five
+    // times encoding them to bytes (measured with 100-event batches).
+    const payload = utf8.encode(encodeEventRows(events));
+    const head = utf8.encode(encodeHeads(events));
     const at = this.now();
-    return this.call((seq) => ({ type: 'batch', seq, at, count: events.length, payload, head }));
+    return this.call(
+      (seq) => ({ type: 'batch', seq, at, count: events.length, payload, head }),
+      [payload.buffer, head.buffer],
+    );
   }
 
   /** Counts dropped events; written with the next commit (at most one commit later). */
@@ -256,12 +265,15 @@ export class Spool {
     return this.closing;
   }
 
-  private call(message: (seq: number) => WriterMessage): Promise<void> {
+  private call(
+    message: (seq: number) => WriterMessage,
+    transfer: readonly ArrayBuffer[] = [],
+  ): Promise<void> {
     const seq = ++this.seq;
     return new Promise<void>((resolve, reject) => {
       if (this.waiting.size === 0) this.writer.ref();
       this.waiting.set(seq, { resolve, reject });
-      this.writer.postMessage(message(seq));
+      this.writer.postMessage(message(seq), transfer);
     });
   }
 
