@@ -3,6 +3,7 @@
 // answers the parent over IPC: `stats` (memory, CPU time and flush), `count`, `probe`
 // (when an event becomes queryable) and `stop` (graceful: flushes, then exits).
 // Not a test file; started by bench/ingest/http.mjs.
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadConfig } from '@opsloop/server/config/config';
 import { startServer } from '@opsloop/server/lifecycle/start-server';
 import pino from 'pino';
@@ -15,6 +16,26 @@ const config = loadConfig(
 const server = await startServer(config, { log: pino({ level: 'silent' }) });
 const { ctx } = server;
 
+/** CPU time (µs) per thread name (from /proc/self/task): which thread is the bottleneck. */
+function threadCpu() {
+  const out = {};
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second).
+      const us = (Number(f[11]) + Number(f[12])) * 10_000;
+      // Unnamed threads (DuckDB's, worker threads) keep the process name: tell them apart by id.
+      const key = tid === String(process.pid) ? 'main' : name === 'node' ? `thread ${tid}` : name;
+      out[key] = (out[key] ?? 0) + us;
+    } catch {
+      // the thread ended while being read
+    }
+  }
+  return out;
+}
+
 const handlers = {
   stats: () => {
     const m = process.memoryUsage();
@@ -24,6 +45,7 @@ const handlers = {
       rss: m.rss,
       heapUsed: m.heapUsed,
       cpu: c.user + c.system,
+      threads: threadCpu(),
       flush: ctx.ingestion.stats(),
     };
   },

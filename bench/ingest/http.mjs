@@ -145,7 +145,8 @@ try {
   log(`server ${server.url}; /batch/ for ${SECONDS} s, ${CONNECTIONS} connections`);
   let peakRss = 0;
   const loadAtStart = loadavg()[0];
-  const cpuAtStart = (await server.call('stats')).cpu;
+  const statsAtStart = await server.call('stats');
+  const cpuAtStart = statsAtStart.cpu;
   const { result, ok } = await load({
     url: server.url,
     path: '/batch/',
@@ -165,6 +166,17 @@ try {
   // Events acknowledged per CPU-second of the server (all its threads): a cost per
   // event that depends far less on what else the shared machine runs than events/s.
   const serverCpuSeconds = (loadStats.cpu - cpuAtStart) / 1e6;
+  // Per thread name: the main thread is where the capture edge runs.
+  const threadShares = Object.entries(loadStats.threads)
+    .map(([name, us]) => [name, (us - (statsAtStart.threads[name] ?? 0)) / 1e6])
+    .filter(([, s]) => s >= 0.01 * SECONDS)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name} ${(s / SECONDS).toFixed(2)}`)
+    .join(', ');
+  log(
+    `server: ${Math.round(acked / serverCpuSeconds)} events per CPU-second ` +
+      `(${(serverCpuSeconds / SECONDS).toFixed(2)} cores busy: ${threadShares})`,
+  );
   peakRss = Math.max(peakRss, loadStats.rss);
   log(
     `acked ${acked} events in ${SECONDS} s (${result.non2xx} non-2xx, ${result.errors} errors, ` +
@@ -293,7 +305,7 @@ try {
   );
   console.log(
     `  /batch/ events per server CPU-second: opsloop ${Math.round(acked / serverCpuSeconds)} ` +
-      `(${(serverCpuSeconds / SECONDS).toFixed(2)} cores busy), bare Fastify ` +
+      `(${(serverCpuSeconds / SECONDS).toFixed(2)} cores busy: ${threadShares}), bare Fastify ` +
       `${Math.round((bareBatch.ok * PER_REQUEST) / bareCpuSeconds)} (${(bareCpuSeconds / SINGLE_SECONDS).toFixed(2)} cores busy)`,
   );
   console.log(
