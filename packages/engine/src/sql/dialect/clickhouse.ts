@@ -116,16 +116,16 @@ export class ClickHouseCompiler extends DefaultCompiler {
 
   /**
    * 18.16 allows one JOIN per SELECT, so merged persons are looked up instead
-   * of joined: both arrays come from the same sorted pairs, so they align, and
-   * a leading '' keeps them non-empty (\`transform\` refuses empty arrays).
-   * Merged-away person ids are UUIDs of one project, so the lookup needs no
-   * project condition.
+   * of joined, by (project, old person): both arrays come from the same sorted
+   * pairs, so they align, and a leading '' keeps them non-empty (`transform`
+   * refuses empty arrays).
    */
   protected override visitMergedPerson(node: MergedPersonNode): void {
+    const e = node.event;
     const side = (k: 1 | 2) =>
-      `(SELECT arrayConcat([''], arrayMap(x -> x.${k}, arraySort(groupArray((old_person_id, person_id))))) FROM person_overrides)`;
+      `(SELECT arrayConcat([''], arrayMap(x -> x.${k}, arraySort(groupArray((concat(project_id, '/', old_person_id), person_id))))) FROM person_overrides)`;
     this.append(
-      `transform(${node.event}.person_id, ${side(1)}, ${side(2)}, ${node.event}.person_id)`,
+      `transform(concat(${e}.project_id, '/', ${e}.person_id), ${side(1)}, ${side(2)}, ${e}.person_id)`,
     );
   }
 

@@ -49,33 +49,37 @@ export class ClickHouseWorlds implements AnalyticsSource {
 
   /** Writes the world and returns the project id it lives under. */
   async load(data: TestData): Promise<string> {
-    const p = `${data.projectId}_${++this.loaded}`;
+    const [id] = await this.loadAll([data]);
+    return id ?? '';
+  }
+
+  /** Writes several worlds with one insert per table; their project ids, in order. */
+  async loadAll(worlds: readonly TestData[]): Promise<string[]> {
+    const ids = worlds.map((d) => `${d.projectId}_${++this.loaded}`);
+    const rows = <T>(f: (d: TestData, p: string) => readonly T[]): T[] =>
+      worlds.flatMap((d, i) => f(d, ids[i] ?? ''));
     await this.server.insert(
       'events',
-      data.events.map((e) => ({
-        project_id: p,
-        uuid: e.uuid,
-        event: e.event,
-        distinct_id: e.distinctId,
-        person_id: e.personId,
-        timestamp: e.timestamp,
-        received_at: e.timestamp,
-        properties: JSON.stringify(e.properties ?? {}),
-        url: e.url ?? null,
-        browser: e.browser ?? null,
-        groups: '{}',
-      })),
+      rows((d, p) =>
+        d.events.map((e) => ({
+          project_id: p,
+          uuid: e.uuid,
+          event: e.event,
+          distinct_id: e.distinctId,
+          person_id: e.personId,
+          timestamp: e.timestamp,
+          received_at: e.timestamp,
+          properties: JSON.stringify(e.properties ?? {}),
+          url: e.url ?? null,
+          browser: e.browser ?? null,
+          groups: '{}',
+        })),
+      ),
       // With a Distributed table: return once every shard has its rows.
       { insert_distributed_sync: 1 },
     );
-    for (const server of this.servers) await this.loadIdentity(server, p, data);
-    return p;
-  }
-
-  private async loadIdentity(server: Server, p: string, data: TestData): Promise<void> {
-    await server.insert(
-      'persons_rows',
-      (data.persons ?? []).map((person) => ({
+    const persons = rows((d, p) =>
+      (d.persons ?? []).map((person) => ({
         project_id: p,
         id: person.id,
         properties: JSON.stringify(person.properties),
@@ -86,24 +90,29 @@ export class ClickHouseWorlds implements AnalyticsSource {
         _deleted: 0,
       })),
     );
-    await server.insert(
-      'person_overrides_rows',
-      (data.overrides ?? []).map((o) => ({
+    const overrides = rows((d, p) =>
+      (d.overrides ?? []).map((o) => ({
         project_id: p,
         old_person_id: o.oldPersonId,
         person_id: o.personId,
         _v: 1,
       })),
     );
-    await server.insert(
-      'person_distinct_ids_rows',
-      (data.distinctIds ?? []).map((d) => ({
+    const distinctIds = rows((d, p) =>
+      (d.distinctIds ?? []).map((x) => ({
         project_id: p,
-        distinct_id: d.distinctId,
-        person_id: d.personId,
+        distinct_id: x.distinctId,
+        person_id: x.personId,
         _v: 1,
       })),
     );
+    // Identity rows live on every server, as the store keeps them.
+    for (const server of this.servers) {
+      await server.insert('persons_rows', persons);
+      await server.insert('person_overrides_rows', overrides);
+      await server.insert('person_distinct_ids_rows', distinctIds);
+    }
+    return ids;
   }
 
   execute<Row extends Record<string, unknown>>(query: CompiledQuery): Promise<Row[]> {
