@@ -1,8 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { JsonPropertyNode, LocalTimeNode, TimeBucketNode } from '../ast/nodes.js';
-import { ident, sql } from '../ast/sql-tag.js';
+import { cte, fn } from '../ast/functions.js';
+import {
+  EventsTableNode,
+  JsonPropertyNode,
+  LocalTimeNode,
+  MergedPersonNode,
+  OverridesJoinNode,
+  ShiftLocalNode,
+  TimeBucketNode,
+  ValuesNode,
+  WithNode,
+} from '../ast/nodes.js';
+import { ident, sql, text } from '../ast/sql-tag.js';
 import type { DialectAdapter } from '../dialect/adapter.js';
 import { DuckDbCompiler } from '../dialect/duckdb.js';
 import { DefaultCompiler } from './default-compiler.js';
@@ -85,6 +96,34 @@ describe('default compiler', () => {
         assert.equal(decoded, s);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('DuckDB spelling of engine-neutral nodes', () => {
+  const x = text('x');
+  it('writes named functions, WITH tables, values and shifts as DuckDB has them', () => {
+    const q = WithNode.create(
+      [
+        {
+          name: 'c',
+          query: sql`SELECT ${fn.quantile(x, 0.5)}, ${fn.firstOf(x, text('t'), text('u'))}, ${fn.countIf(x)}, ${fn.nullBigint}`,
+          materialized: true,
+        },
+      ],
+      sql`SELECT * FROM ${cte('c')} JOIN ${ValuesNode.create('w', ['a'], [[text('1')]])} ON ${ShiftLocalNode.create(x, 'week', -1)} < ${ShiftLocalNode.create(x, 'month', 1)}`,
+    );
+    assert.equal(
+      new DuckDbCompiler().compile(q).sql,
+      'WITH c AS MATERIALIZED (SELECT quantile_cont(x, 0.5), list(x ORDER BY t, u)[1], count(*) FILTER (WHERE x), NULL::BIGINT) SELECT * FROM c JOIN (VALUES (1)) w(a) ON (x - INTERVAL 7 DAY) < (x + INTERVAL 1 MONTH)',
+    );
+  });
+
+  it('joins person_overrides for merged persons and reads events directly', () => {
+    const q = sql`SELECT ${MergedPersonNode.create('e', 'o')} FROM ${EventsTableNode.create('e', text('true'))}${OverridesJoinNode.create('e', 'o')}`;
+    assert.equal(
+      new DuckDbCompiler().compile(q).sql,
+      'SELECT coalesce(o.person_id, e.person_id) FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id',
     );
   });
 });
