@@ -1,10 +1,12 @@
 import type { Filter } from '@opsloop/schema';
 import { needsPersonProperties } from '../plan/filter-sql.js';
 import { type PersonFilterEnv, planPersonFilter } from '../plan/persons-filter.js';
-import { PERSON } from '../plan/source.js';
-import { InstantNode, type SqlNode } from '../sql/ast/nodes.js';
+import { OVERRIDES_JOIN, PERSON } from '../plan/source.js';
+import { fn } from '../sql/ast/functions.js';
+import { EventsTableNode, InstantNode, type SqlNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
+import { ClickHouseCompiler } from '../sql/dialect/clickhouse.js';
 import { DuckDbCompiler } from '../sql/dialect/duckdb.js';
 
 /**
@@ -14,7 +16,7 @@ import { DuckDbCompiler } from '../sql/dialect/duckdb.js';
 export function personsCte(projectId: string, options: { properties?: boolean } = {}): SqlNode {
   // Carrying a million JSON documents through the plan costs more than the filter itself.
   const props =
-    options.properties === false ? text('NULL::JSON') : text('arg_max(properties, version)');
+    options.properties === false ? fn.nullJson : fn.argMax(text('properties'), text('version'));
   return sql`SELECT id, ${props} AS properties, min(created_at) AS created_at FROM persons WHERE project_id = ${projectId} GROUP BY id`;
 }
 
@@ -69,11 +71,12 @@ export function matchingPersons(
     plan.aggregates.map((_, i) => text(`g.a${i}`)),
     ', ',
   );
-  const grouped = sql`SELECT ${PERSON} AS id, ${aggs} FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id WHERE ${join(bounds, ' AND ')} GROUP BY 1`;
+  const scanWhere = join(bounds, ' AND ');
+  const grouped = sql`SELECT ${PERSON} AS id, ${aggs} FROM ${EventsTableNode.create('e', scanWhere)}${OVERRIDES_JOIN} WHERE ${scanWhere} GROUP BY id`;
   // Only persons with a scanned event can match: the scan's groups are the
   // candidates, and the persons table (1M rows to hash) is not read at all.
   if (!readsPersons && where && requiresEvent(where))
-    return sql`SELECT r.id, NULL::JSON AS properties, NULL::TIMESTAMPTZ AS created_at FROM (${grouped}) r WHERE ${plan.condition}`;
+    return sql`SELECT r.id, ${fn.nullJson} AS properties, ${fn.nullInstant} AS created_at FROM (${grouped}) r WHERE ${plan.condition}`;
   return sql`SELECT r.id, r.properties, r.created_at FROM (SELECT p.id, p.properties, p.created_at, ${cols} FROM (${persons}) p LEFT JOIN (${grouped}) g ON g.id = p.id) r WHERE ${plan.condition}`;
 }
 
@@ -146,6 +149,12 @@ export function eventsOfIds(projectId: string, ids: readonly string[], alias = '
 }
 
 export const compileDuckDb = (node: SqlNode): CompiledQuery => new DuckDbCompiler().compile(node);
+
+/** The engines whose SQL these queries can be compiled to. */
+export type PeopleDialect = 'duckdb' | 'clickhouse';
+
+export const compileFor = (dialect: PeopleDialect | undefined, node: SqlNode): CompiledQuery =>
+  dialect === 'clickhouse' ? new ClickHouseCompiler().compile(node) : compileDuckDb(node);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Person ids are UUIDs; anything else names no person (and would fail the cast). */

@@ -1,6 +1,7 @@
 import type { Filter } from '@opsloop/schema';
-import { compileDuckDb, matchingPersons } from '../people/person-scope.js';
-import { sql } from '../sql/ast/sql-tag.js';
+import { compileFor, matchingPersons, type PeopleDialect } from '../people/person-scope.js';
+import { fn } from '../sql/ast/functions.js';
+import { sql, text } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
 
 /**
@@ -11,19 +12,24 @@ import type { CompiledQuery } from '../sql/compiled-query.js';
  * @example
  * const q = segmentMembersQuery({ performed: 'purchase', times: { op: 'gte', value: 2 }, within: { days: 30 } }, { projectId, asOf: Date.now() });
  */
-export function segmentMembersQuery(
-  filter: Filter,
-  env: { readonly projectId: string; readonly asOf: number },
-): CompiledQuery {
-  return compileDuckDb(
-    sql`SELECT m.id::VARCHAR AS id FROM (${matchingPersons(filter, env)}) m ORDER BY 1`,
+export function segmentMembersQuery(filter: Filter, env: SegmentQueryEnv): CompiledQuery {
+  return compileFor(
+    env.dialect,
+    sql`SELECT ${fn.toText(text('m.id'))} AS id FROM (${matchingPersons(filter, env)}) m ORDER BY id`,
   );
 }
 
+export interface SegmentQueryEnv {
+  readonly projectId: string;
+  readonly asOf: number;
+  /** The event store's engine (default DuckDB). */
+  readonly dialect?: PeopleDialect | undefined;
+}
+
 /** How many persons match, without listing them. */
-export function segmentSizeQuery(
-  filter: Filter,
-  env: { readonly projectId: string; readonly asOf: number },
-): CompiledQuery {
-  return compileDuckDb(sql`SELECT count(*) AS n FROM (${matchingPersons(filter, env)}) m`);
+export function segmentSizeQuery(filter: Filter, env: SegmentQueryEnv): CompiledQuery {
+  return compileFor(
+    env.dialect,
+    sql`SELECT count(*) AS n FROM (${matchingPersons(filter, env)}) m`,
+  );
 }

@@ -5,6 +5,12 @@ import { segmentMembersQuery } from '@opsloop/engine/segments/members-sql';
 import { referenceSegmentMembers } from '@opsloop/engine/segments/reference';
 import type { Filter } from '@opsloop/schema';
 import fc from 'fast-check';
+import {
+  clickhouseSkipReason,
+  type RunningClickHouse,
+  startClickHouse,
+} from '../testing/clickhouse/start-clickhouse.js';
+import { ClickHouseWorlds } from './testing/clickhouse-worlds.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
 // Five persons (4 merges into 0), a dozen events over 40 days before NOW.
@@ -119,6 +125,47 @@ describe('dynamic segment membership: engine vs reference on DuckDB', () => {
     assert.deepEqual(
       rows.map((r) => r['id']),
       [P(0)],
+    );
+  });
+});
+
+/** Worlds drawn once and loaded together (ClickHouse inserts are slow); filters still shrink. */
+describe('dynamic segment membership: engine vs reference on ClickHouse', {
+  skip: clickhouseSkipReason(),
+}, () => {
+  const pool = fc.sample(arbWorld, { numRuns: 30, seed: 11 });
+  let ch: RunningClickHouse;
+  let worlds: ClickHouseWorlds;
+  let projects: string[] = [];
+  before(async () => {
+    ch = await startClickHouse();
+    worlds = await ClickHouseWorlds.open(
+      ch.nodes.map((n) => n.url),
+      await ch.createDatabase(),
+    );
+    projects = await worlds.loadAll(pool.map(dataOf));
+  });
+  after(async () => {
+    await worlds?.close();
+    await ch?.stop();
+  });
+
+  it('agrees on generated worlds and filters', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(pool.length - 1), arbFilter, async (i, filter) => {
+        const w = pool[i];
+        if (!w) throw new Error('no world');
+        const rows = await worlds.execute(
+          segmentMembersQuery(filter, {
+            projectId: projects[i] ?? '',
+            asOf: NOW,
+            dialect: 'clickhouse',
+          }),
+        );
+        const got = rows.map((r) => String(r['id']));
+        assert.deepEqual(got, referenceSegmentMembers(dataOf(w), filter, NOW), JSON.stringify(w));
+      }),
+      { numRuns: 25 },
     );
   });
 });

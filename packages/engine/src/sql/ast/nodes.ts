@@ -24,7 +24,8 @@ export type SqlNode =
   | ShiftLocalNode
   | MergedPersonNode
   | OverridesJoinNode
-  | EventsTableNode;
+  | EventsTableNode
+  | RecordListNode;
 
 export type SqlNodeKind = SqlNode['kind'];
 
@@ -143,8 +144,8 @@ export const LocalDateTimeNode = {
  * - `firstOf(x, k1, k2)`: x at the least (k1, k2), NULL values of x included.
  * - `quantile(x, p)`: continuous (interpolated) quantile, p a constant in [0, 1].
  * - `countDistinct(x)`, `countIf(cond)`, `boolOr(cond)`, `distinctList(x)`.
- * - `tryDouble(text)`: a number or NULL; `toText`, `toDouble`, `toBigint`: casts.
- * - `nullText`, `nullDouble`, `nullBigint`: typed NULLs; `emptyTextList`; `true`, `false`.
+ * - `tryDouble(text)`: a number or NULL; `toText`, `toDouble`, `toBigint`, `toInteger`: casts.
+ * - `nullText`, `nullDouble`, `nullBigint`, `nullJson`, `nullInstant`: typed NULLs; `emptyTextList`; `true`, `false`.
  * - `containsText(haystack, needle)`: case-insensitive for an already lower-cased needle.
  * - `regexMatch(text, re)`: RE2 search anywhere in the text.
  * - `inList(list, x)`: x is one of the values of the string list.
@@ -162,9 +163,12 @@ export type FunctionName =
   | 'toText'
   | 'toDouble'
   | 'toBigint'
+  | 'toInteger'
   | 'nullText'
   | 'nullDouble'
   | 'nullBigint'
+  | 'nullJson'
+  | 'nullInstant'
   | 'emptyTextList'
   | 'true'
   | 'false'
@@ -308,3 +312,30 @@ export const EventsTableNode = {
     Object.freeze({ kind: 'eventsTable', alias: plainName(alias), prefilter }),
   is: (n: SqlNode): n is EventsTableNode => n.kind === 'eventsTable',
 };
+
+/**
+ * An aggregate: the group's rows as a list of records with these fields, in
+ * no particular order. Engines without named structs (ClickHouse) give each
+ * record as an array of the values in field order; {@link recordFields} reads both.
+ */
+export interface RecordListNode {
+  readonly kind: 'recordList';
+  readonly fields: readonly (readonly [name: string, value: SqlNode])[];
+}
+export const RecordListNode = {
+  create: (fields: readonly (readonly [string, SqlNode])[]): RecordListNode =>
+    Object.freeze({
+      kind: 'recordList',
+      fields: Object.freeze(fields.map(([n, v]) => Object.freeze([plainName(n), v] as const))),
+    }),
+  is: (n: SqlNode): n is RecordListNode => n.kind === 'recordList',
+};
+
+/** One record of a {@link RecordListNode} result as an object, whichever form the engine gave. */
+export function recordFields(
+  record: unknown,
+  names: readonly string[],
+): Readonly<Record<string, unknown>> {
+  if (Array.isArray(record)) return Object.fromEntries(names.map((n, i) => [n, record[i]]));
+  return record !== null && typeof record === 'object' ? (record as Record<string, unknown>) : {};
+}

@@ -19,6 +19,7 @@ const NODE_KINDS = new Set([
   'mergedPerson',
   'overridesJoin',
   'eventsTable',
+  'recordList',
 ]);
 
 function isNode(x: unknown): x is SqlNode {

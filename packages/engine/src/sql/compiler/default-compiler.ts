@@ -12,6 +12,7 @@ import type {
   MergedPersonNode,
   OverridesJoinNode,
   RawNode,
+  RecordListNode,
   ShiftLocalNode,
   SqlNode,
   SqlNodeKind,
@@ -52,6 +53,7 @@ export class DefaultCompiler {
     mergedPerson: (n) => this.visitMergedPerson(n),
     overridesJoin: (n) => this.visitOverridesJoin(n),
     eventsTable: (n) => this.visitEventsTable(n),
+    recordList: (n) => this.visitRecordList(n),
   };
 
   constructor(protected readonly adapter: DialectAdapter) {}
@@ -210,6 +212,15 @@ export class DefaultCompiler {
     this.append(`coalesce(${node.overrides}.person_id, ${node.event}.person_id)`);
   }
 
+  protected visitRecordList(node: RecordListNode): void {
+    this.append('list(struct_pack(');
+    node.fields.forEach(([name, value], i) => {
+      this.append(`${i > 0 ? ', ' : ''}${name} := `);
+      this.visit(value);
+    });
+    this.append('))');
+  }
+
   protected visitEventsTable(node: EventsTableNode): void {
     this.append(`events ${node.alias}`);
   }
@@ -237,9 +248,12 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   toText: '$0::VARCHAR',
   toDouble: '$0::DOUBLE',
   toBigint: '$0::BIGINT',
+  toInteger: '$0::INTEGER',
   nullText: 'NULL::VARCHAR',
   nullDouble: 'NULL::DOUBLE',
   nullBigint: 'NULL::BIGINT',
+  nullJson: 'NULL::JSON',
+  nullInstant: 'NULL::TIMESTAMPTZ',
   emptyTextList: '[]::VARCHAR[]',
   true: 'true',
   false: 'false',

@@ -10,6 +10,7 @@ import type {
   LocalTimeNode,
   MergedPersonNode,
   OverridesJoinNode,
+  RecordListNode,
   ShiftLocalNode,
   SqlNode,
   TimeBucketNode,
@@ -131,6 +132,16 @@ export class ClickHouseCompiler extends DefaultCompiler {
 
   protected override visitOverridesJoin(_node: OverridesJoinNode): void {}
 
+  /** Tuples (18.16 has no named ones): records come back as arrays in field order. */
+  protected override visitRecordList(node: RecordListNode): void {
+    this.append('groupArray(tuple(');
+    node.fields.forEach(([, value], i) => {
+      if (i > 0) this.append(', ');
+      this.visit(value);
+    });
+    this.append('))');
+  }
+
   /**
    * A filtered subquery: over a Distributed \`events\`, 18.16 loses table
    * aliases in joins and mismatches scalar subqueries between shards, but
@@ -242,9 +253,12 @@ const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.free
   toText: 'toString($0)',
   toDouble: 'toFloat64($0)',
   toBigint: 'toInt64($0)',
+  toInteger: 'toInt32($0)',
   nullText: 'CAST(NULL AS Nullable(String))',
   nullDouble: 'CAST(NULL AS Nullable(Float64))',
   nullBigint: 'CAST(NULL AS Nullable(Int64))',
+  nullJson: 'CAST(NULL AS Nullable(String))',
+  nullInstant: 'CAST(NULL AS Nullable(Int64))',
   emptyTextList: 'emptyArrayString()',
   true: '1',
   false: '0',
