@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '@opsloop/schema';
 import type { AppContext } from '../app-context.js';
-import { type BulkStores, BulkWriter } from '../pipeline/bulk-write.js';
+import { type BulkStores, BulkWriter, type BulkWriterOptions } from '../pipeline/bulk-write.js';
 import type { IngestPipeline } from '../pipeline/open-pipeline.js';
 import { type DemoOptions, generateDemoBatches } from './generate.js';
 
@@ -83,9 +83,12 @@ export function pipelineDemoSink(
  * resolved in event-time order with whole days; the next chunk is generated
  * while the previous one is written.
  */
-export function bulkDemoSink(stores: BulkStores, options: { chunkEvents?: number } = {}): DemoSink {
+export function bulkDemoSink(
+  stores: BulkStores,
+  options: { chunkEvents?: number } & BulkWriterOptions = {},
+): DemoSink {
   const chunkEvents = options.chunkEvents ?? 200_000;
-  const writer = new BulkWriter(stores);
+  const writer = new BulkWriter(stores, options.onPhase ? { onPhase: options.onPhase } : {});
   let pendingDay = -1;
   return {
     async write(batch, at) {

@@ -16,6 +16,14 @@ export interface BulkWriteStats {
   readonly chunks: number;
 }
 
+/** Where the bulk path's own (main-thread) time goes; the event store reports its writes itself. */
+export type BulkPhase = 'encode' | 'resolve' | 'commit' | 'wait';
+
+export interface BulkWriterOptions {
+  /** Called with the milliseconds each phase took (profiling; nothing by default). */
+  readonly onPhase?: (phase: BulkPhase, ms: number) => void;
+}
+
 /** What resolution needs of a bulk event, and its row among the chunk's rows. */
 type BulkHead = IdentityInput & { readonly row: number };
 
@@ -59,7 +67,10 @@ export class BulkWriter {
   private chunks = 0;
   private failed: unknown;
 
-  constructor(private readonly stores: BulkStores) {}
+  constructor(
+    private readonly stores: BulkStores,
+    private readonly options: BulkWriterOptions = {},
+  ) {}
 
   /** Events added since the last cut. */
   get pending(): number {
@@ -69,6 +80,7 @@ export class BulkWriter {
   /** Encodes events into the current chunk (their order does not matter). */
   add(events: readonly CanonicalEvent[]): void {
     if (events.length === 0) return;
+    const started = this.options.onPhase ? performance.now() : 0;
     const encoded = new Array<string>(events.length);
     let row = this.heads.length;
     for (let i = 0; i < events.length; i++) {
@@ -85,6 +97,7 @@ export class BulkWriter {
       });
     }
     this.rows.push(encoded.join(ROW_SEPARATOR));
+    this.options.onPhase?.('encode', performance.now() - started);
   }
 
   /** Resolves and commits the current chunk's persons and starts writing it. */
@@ -96,12 +109,21 @@ export class BulkWriter {
     this.heads = [];
     this.rows = [];
     const { events, identity } = this.stores;
+    const onPhase = this.options.onPhase;
+    let at = onPhase ? performance.now() : 0;
+    const phase = (name: BulkPhase) => {
+      if (!onPhase) return;
+      const now = performance.now();
+      onPhase(name, now - at);
+      at = now;
+    };
     const personIds = new Array<string>(heads.length).fill('');
     const c = await resolvePersons(heads, identity, {
       onPerson: (h, personId) => {
         personIds[h.row] = personId;
       },
     });
+    phase('resolve');
     // Everything committed before this chunk and not mirrored yet goes with it.
     this.mirroredSeq ??= await events.identityWatermark();
     const outbox = await identity.changesAfter(this.mirroredSeq);
@@ -111,8 +133,10 @@ export class BulkWriter {
     const mirrors = outbox.map(toMirror);
     const last = outbox.at(-1)?.seq;
     if (last !== undefined) this.mirroredSeq = last;
+    phase('commit');
 
     await this.writing;
+    phase('wait');
     if (this.failed !== undefined) throw this.failed;
     this.writing = this.writeChunk(rows.join(ROW_SEPARATOR), personIds, mirrors, last);
     this.chunks++;

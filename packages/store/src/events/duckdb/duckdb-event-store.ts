@@ -14,8 +14,9 @@ import {
 import { applyMirror } from './apply-mirror.js';
 import { EVENTS_DDL } from './ddl.js';
 import { EXPORT_COLUMNS, rowToEvent } from './export-rows.js';
-import { loadRows } from './load-rows.js';
+import { loadRows, type RowLoading } from './load-rows.js';
 import { flattenMirrors } from './mirror.js';
+import { ScratchDir } from './scratch-dir.js';
 import { Serial } from './serial.js';
 import { instant, toDuckDBParameter, toJsonSafe } from './values.js';
 
@@ -23,6 +24,28 @@ import { instant, toDuckDBParameter, toJsonSafe } from './values.js';
 export class EventStoreLockedError extends Error {
   override readonly name = 'EventStoreLockedError';
 }
+
+export interface DuckDBEventStoreOptions {
+  /**
+   * Encoded rows of at least this many characters are loaded through a
+   * temporary file that DuckDB reads on all its threads; shorter ones go in
+   * as one string parameter (a file costs more than it saves on a few rows).
+   */
+  readonly fileLoadFromChars?: number;
+  /** Called after each committed write with where its time went (for profiling). */
+  readonly onWrite?: (timing: WriteTiming) => void;
+}
+
+/** Milliseconds spent by one `writeEncoded`, by phase. */
+export interface WriteTiming {
+  readonly events: number;
+  readonly loadMs: number;
+  readonly mirrorMs: number;
+  readonly commitMs: number;
+}
+
+/** About 3k spooled events: below this the inline statement is as fast as a file. */
+const FILE_LOAD_FROM_CHARS = 1_000_000;
 
 /** A retried event may carry a slightly different (skew-corrected) timestamp. */
 const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -48,9 +71,14 @@ export class DuckDBEventStore implements EventStore {
     private readonly reader: DuckDBConnection,
     // Its own connection, so the next flush's dedup runs while this one is written.
     private readonly prober: DuckDBConnection,
+    private readonly loading: RowLoading,
+    private readonly onWrite: ((timing: WriteTiming) => void) | undefined,
   ) {}
 
-  static async open(path: string): Promise<DuckDBEventStore> {
+  static async open(
+    path: string,
+    options: DuckDBEventStoreOptions = {},
+  ): Promise<DuckDBEventStore> {
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path);
@@ -69,7 +97,16 @@ export class DuckDBEventStore implements EventStore {
     // Per connection: the default follows the process TZ, which would shift local-day bucketing.
     for (const c of [writer, reader, prober]) await c.run("SET TimeZone = 'UTC'");
     for (const ddl of EVENTS_DDL) await writer.run(ddl);
-    return new DuckDBEventStore(instance, writer, reader, prober);
+    // Only now that the file is ours: temporary files a killed process left go here.
+    const scratch = await ScratchDir.open(path);
+    return new DuckDBEventStore(
+      instance,
+      writer,
+      reader,
+      prober,
+      { scratch, fileFromChars: options.fileLoadFromChars ?? FILE_LOAD_FROM_CHARS },
+      options.onWrite,
+    );
   }
 
   execute<Row extends Record<string, unknown>>(query: CompiledQuery): Promise<Row[]> {
@@ -150,21 +187,35 @@ export class DuckDBEventStore implements EventStore {
       const applied = await this.readWatermark();
       const mirrors = batch.identity.filter((m) => m.seq > applied);
       if (expected === 0 && mirrors.length === 0) return;
+      const started = performance.now();
       await this.writer.run('BEGIN TRANSACTION');
       try {
-        const inserted = await loadRows(this.writer, batch.events.rows, batch.personIds);
+        const inserted = await loadRows(
+          this.writer,
+          batch.events.rows,
+          batch.personIds,
+          this.loading,
+        );
         if (inserted !== expected) {
           throw new Error(
             `inserted ${inserted} events, expected ${expected}: malformed event rows`,
           );
         }
+        const loaded = performance.now();
         if (mirrors.length > 0) {
           const flat = flattenMirrors(mirrors);
           await applyMirror(this.writer, flat);
           await this.writer.run('DELETE FROM identity_watermark');
           await this.writer.run('INSERT INTO identity_watermark VALUES ($1::BIGINT)', [flat.seq]);
         }
+        const mirrored = performance.now();
         await this.writer.run('COMMIT');
+        this.onWrite?.({
+          events: inserted,
+          loadMs: loaded - started,
+          mirrorMs: mirrored - loaded,
+          commitMs: performance.now() - mirrored,
+        });
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw err;
@@ -293,6 +344,7 @@ export class DuckDBEventStore implements EventStore {
     await this.reads.run(async () => this.reader.closeSync());
     await this.probes.run(async () => this.prober.closeSync());
     this.instance.closeSync();
+    await this.loading.scratch.close();
   }
 
   private async readWatermark(): Promise<number> {
