@@ -103,3 +103,49 @@ describe('Flusher pipelining', () => {
     }
   });
 });
+
+describe('Flusher batching under load', () => {
+  const spooled = (f: Flusher) => f.stats().spooledEvents;
+  async function until(check: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if (check()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`timed out waiting until ${what}`);
+  }
+
+  it('flushes quiet traffic at once, holds small flushes back when busy, not full-sized ones', async () => {
+    const s = await open();
+    const flusher = new Flusher({
+      ...s,
+      log,
+      intervalMs: 20,
+      batching: { busyEvents: 3, minGapMs: 60_000, enoughEvents: 10 },
+    });
+    try {
+      const batch = (n: number) => Array.from({ length: n }, () => sampleEvent());
+      await s.spool.enqueue(batch(4));
+      flusher.start();
+      await until(() => spooled(flusher) === 0, 'the first (quiet) batch is flushed');
+      // That run moved 4 events (busy): 2 more wait for the gap (a minute here).
+      await s.spool.enqueue(batch(2));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(spooled(flusher), 2);
+      // 10 waiting is a full-sized flush: no wait.
+      await s.spool.enqueue(batch(8));
+      await until(() => spooled(flusher) === 0, 'a full-sized flush goes without waiting');
+      // Stopping drains whatever is held back.
+      await s.spool.enqueue(batch(1));
+      await flusher.stop();
+      assert.equal(spooled(flusher), 0);
+      const [row] = await s.events.execute<{ n: number }>({
+        sql: 'SELECT count(*)::INTEGER AS n FROM events',
+        parameters: [],
+      });
+      assert.equal(row?.n, 15);
+    } finally {
+      await flusher.stop();
+      await s.close();
+    }
+  });
+});

@@ -28,7 +28,30 @@ export interface FlusherOptions {
   /** Events per flush (a flush is one identity commit and one DuckDB transaction). */
   readonly maxEvents?: number;
   readonly intervalMs?: number;
+  /** How the background loop groups flushes under load (see `FlushBatching`). */
+  readonly batching?: Partial<FlushBatching>;
 }
+
+/**
+ * Under load the background loop waits to flush more at once: a flush costs
+ * about 25 ms of CPU whatever its size (the dedup probe, the commits), so
+ * 2,500-event flushes cost 27 µs per event and 50,000-event ones 19 µs
+ * (all threads, measured). Quiet traffic is flushed as soon as before.
+ */
+export interface FlushBatching {
+  /** A run that moved at least this many events means ingestion is busy. */
+  readonly busyEvents: number;
+  /** When busy, the next run starts at least this long (ms) after the last one started… */
+  readonly minGapMs: number;
+  /** …unless this many events are already waiting. */
+  readonly enoughEvents: number;
+}
+
+const DEFAULT_BATCHING: FlushBatching = {
+  busyEvents: 1_000,
+  minGapMs: 1_000,
+  enoughEvents: 50_000,
+};
 
 /** Flushes per run of the background loop before it yields to a fresh timer. */
 const FLUSHES_PER_RUN = 16;
@@ -56,11 +79,16 @@ export class Flusher {
   private readonly now: () => number;
   private readonly maxEvents: number;
   private readonly intervalMs: number;
+  private readonly batching: FlushBatching;
+  /** When the last background run started and how many events it moved. */
+  private lastRunAt = 0;
+  private lastRunEvents = 0;
 
   constructor(private readonly o: FlusherOptions) {
     this.now = o.now ?? Date.now;
     this.maxEvents = o.maxEvents ?? 200_000;
     this.intervalMs = o.intervalMs ?? 250;
+    this.batching = { ...DEFAULT_BATCHING, ...o.batching };
   }
 
   start(): void {
@@ -102,15 +130,34 @@ export class Flusher {
    * how many spooled batches were consumed. Never runs twice at once.
    */
   flushOnce(): Promise<number> {
-    const run = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.run());
+    return this.queue({ eager: true });
+  }
+
+  private queue(opts: { eager: boolean }): Promise<number> {
+    const run = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.run(opts));
     this.running = run;
     return run;
+  }
+
+  /** Ms the background loop should still wait before its next run (0: run now). */
+  private holdBack(): number {
+    const b = this.batching;
+    if (this.lastRunEvents < b.busyEvents) return 0;
+    const wait = this.lastRunAt + b.minGapMs - this.now();
+    if (wait <= 0 || this.o.spool.depth().events >= b.enoughEvents) return 0;
+    return wait;
   }
 
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.flushOnce().then(
+      const hold = this.holdBack();
+      if (hold > 0) {
+        // Polled, so that a burst reaching `enoughEvents` is flushed without the full wait.
+        this.schedule(Math.min(hold, 100));
+        return;
+      }
+      this.queue({ eager: false }).then(
         (n) => {
           this.lastError = null;
           const behind = n > 0 && this.o.spool.depth().events > 0;
@@ -126,13 +173,24 @@ export class Flusher {
     this.timer.unref();
   }
 
-  private async run(): Promise<number> {
-    const { events, identity } = this.o;
+  private async run(opts: { eager: boolean }): Promise<number> {
+    const { events, identity, spool } = this.o;
     let mirroredSeq = await events.identityWatermark();
     let writing: { readonly flush: PreparedFlush; readonly done: Promise<void> } | undefined;
     let consumed = 0;
+    let moved = 0;
+    if (!opts.eager) this.lastRunAt = this.now();
     try {
       for (let n = 0; n < FLUSHES_PER_RUN; n++) {
+        // A background run under load goes on only while a full-sized flush is waiting.
+        if (
+          n > 0 &&
+          !opts.eager &&
+          this.lastRunEvents + moved >= this.batching.busyEvents &&
+          spool.depth().events - (writing?.flush.total ?? 0) < this.batching.enoughEvents
+        ) {
+          break;
+        }
         const next = await prepareFlush({
           ...this.o,
           maxEvents: this.maxEvents,
@@ -151,9 +209,11 @@ export class Flusher {
         done.catch(() => undefined);
         writing = { flush: next, done };
         consumed += next.batches;
+        moved += next.total;
       }
       if (writing) await writing.done;
       writing = undefined;
+      if (!opts.eager) this.lastRunEvents = moved;
       // Identity committed before a crash but never mirrored, with nothing left to flush.
       if (consumed === 0) {
         const outbox = await identity.changesAfter(mirroredSeq);
