@@ -88,6 +88,61 @@ describe('utmFromUrl and uuids', () => {
     assert.equal(utmFromUrl('https://a/?a=1#x&utm_source=s'), null);
   });
 
+  it('reads what a plain split of the query reads, for any mix of pairs', () => {
+    // The plain reference: split the query on `&`, first pair per key wins.
+    const reference = (url: string) => {
+      const q = url.indexOf('?');
+      if (q < 0) return null;
+      const hash = url.indexOf('#', q);
+      const found = new Map<string, string>();
+      for (const pair of url.slice(q + 1, hash < 0 ? undefined : hash).split('&')) {
+        const eq = pair.indexOf('=');
+        if (!pair.startsWith('utm_') || eq < 0 || found.has(pair.slice(0, eq))) continue;
+        const raw = pair.slice(eq + 1).replaceAll('+', ' ');
+        let value = raw;
+        try {
+          value = decodeURIComponent(raw);
+        } catch {
+          // kept as sent
+        }
+        found.set(pair.slice(0, eq), value);
+      }
+      const at = (k: string) => found.get(k) || null;
+      const utm = {
+        utmSource: at('utm_source'),
+        utmMedium: at('utm_medium'),
+        utmCampaign: at('utm_campaign'),
+        utmContent: at('utm_content'),
+        utmTerm: at('utm_term'),
+      };
+      return Object.values(utm).some((v) => v !== null) ? utm : null;
+    };
+    const piece = fc.constantFrom(
+      '?',
+      '&',
+      '#',
+      '=',
+      'utm_source',
+      'utm_medium',
+      'utm_campaign',
+      'utm_content',
+      'utm_term',
+      'utm_',
+      'utm_sourcex',
+      'x',
+      '+',
+      '%20',
+      '%E2%82%AC',
+      '%E2%8',
+      'é',
+    );
+    const url = fc.array(piece, { maxLength: 14 }).map((p) => `https://a.io/p${p.join('')}`);
+    fc.assert(
+      fc.property(url, (u) => assert.deepEqual(utmFromUrl(u), reference(u), u)),
+      { numRuns: 5000 },
+    );
+  });
+
   it('makes valid, time-ordered v7 and deterministic v5 uuids', () => {
     const a = uuidV7(1_700_000_000_000);
     const b = uuidV7(1_700_000_000_001);

@@ -43,31 +43,52 @@ export function utmFromSegmentCampaign(campaign: unknown): Utm | null {
   return hasAny(utm) ? utm : null;
 }
 
-/** From the query string of a page URL; cheap when the URL has no `utm_`. */
+/** The five keys, by the character after `utm_` and the key's length (no slicing to compare). */
+const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'] as const;
+
+/**
+ * From the query string of a page URL; cheap when the URL has no `utm_`. Per
+ * key the first pair wins, even when empty. Scans for `utm_` at the start of
+ * a pair instead of splitting the query (this runs on every pageview).
+ */
 export function utmFromUrl(url: string | null): Utm | null {
-  if (!url?.includes('utm_')) return null;
+  if (url === null) return null;
   const q = url.indexOf('?');
   if (q < 0) return null;
+  let at = url.indexOf('utm_', q + 1);
+  if (at < 0) return null;
   const hash = url.indexOf('#', q);
-  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
-  const found: Record<string, string> = {};
-  // Only the utm_* pairs are decoded: cheaper than URLSearchParams on every pageview.
-  for (const pair of query.split('&')) {
-    if (!pair.startsWith('utm_')) continue;
-    const eq = pair.indexOf('=');
-    if (eq < 0) continue;
-    const key = pair.slice(0, eq);
-    if (key in found) continue;
-    found[key] = decodeQueryValue(pair.slice(eq + 1));
+  const end = hash < 0 ? url.length : hash;
+  const found: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined];
+  for (; at >= 0 && at < end; at = url.indexOf('utm_', at + 4)) {
+    const before = url.charCodeAt(at - 1);
+    if (at !== q + 1 && before !== 0x26 /* & */) continue;
+    const amp = url.indexOf('&', at);
+    const pairEnd = amp < 0 || amp > end ? end : amp;
+    const eq = url.indexOf('=', at);
+    if (eq < 0 || eq >= pairEnd) continue;
+    const k = keyIndex(url, at, eq);
+    if (k < 0 || found[k] !== undefined) continue;
+    found[k] = decodeQueryValue(url.slice(eq + 1, pairEnd));
   }
   const utm: Utm = {
-    utmSource: str(found['utm_source']),
-    utmMedium: str(found['utm_medium']),
-    utmCampaign: str(found['utm_campaign']),
-    utmContent: str(found['utm_content']),
-    utmTerm: str(found['utm_term']),
+    utmSource: str(found[0]),
+    utmMedium: str(found[1]),
+    utmCampaign: str(found[2]),
+    utmContent: str(found[3]),
+    utmTerm: str(found[4]),
   };
   return hasAny(utm) ? utm : null;
+}
+
+/** Which of `UTM_KEYS` spans `url[from, to)`, or -1. */
+function keyIndex(url: string, from: number, to: number): number {
+  const length = to - from;
+  for (let k = 0; k < UTM_KEYS.length; k++) {
+    const key = UTM_KEYS[k] as string;
+    if (key.length === length && url.startsWith(key, from)) return k;
+  }
+  return -1;
 }
 
 function decodeQueryValue(raw: string): string {
