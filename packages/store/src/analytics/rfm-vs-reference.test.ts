@@ -5,6 +5,12 @@ import { referenceRfm } from '@opsloop/engine/rfm/reference';
 import { rfmScoresQuery } from '@opsloop/engine/rfm/rfm-sql';
 import { ntile, tierOf } from '@opsloop/engine/rfm/tiers';
 import fc from 'fast-check';
+import {
+  clickhouseSkipReason,
+  type RunningClickHouse,
+  startClickHouse,
+} from '../testing/clickhouse/start-clickhouse.js';
+import { ClickHouseWorlds } from './testing/clickhouse-worlds.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
 const P = (i: number) => `00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`;
@@ -24,6 +30,32 @@ const arbEvent = fc.record({
   ),
 });
 
+const arbData: fc.Arbitrary<RefData> = fc
+  .tuple(fc.array(arbEvent, { maxLength: 30 }), fc.boolean())
+  .map(([events, merged]) => ({
+    projectId: 'p1',
+    events: events.map((e, i) => ({
+      uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      event: e.event,
+      distinctId: `d${e.person}`,
+      personId: P(e.person),
+      timestamp: NOW - e.daysAgo * DAY,
+      properties: e.amount === undefined ? {} : { amount: e.amount },
+    })),
+    overrides: merged ? [{ oldPersonId: P(11), personId: P(0) }] : [],
+  }));
+
+const scores = (rows: readonly Record<string, unknown>[]) =>
+  rows.map((r) => ({
+    id: r['id'],
+    last: Number(r['last']),
+    frequency: Number(r['frequency']),
+    monetary: Number(r['monetary']),
+    r: Number(r['r']),
+    f: Number(r['f']),
+    m: Number(r['m']),
+  }));
+
 describe('RFM scores: engine vs reference on DuckDB', () => {
   let db: MemoryDuckDb;
   before(async () => {
@@ -35,38 +67,11 @@ describe('RFM scores: engine vs reference on DuckDB', () => {
 
   it('agrees on scores, ties included', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(arbEvent, { maxLength: 30 }),
-        fc.boolean(),
-        async (events, merged) => {
-          const data: RefData = {
-            projectId: 'p1',
-            events: events.map((e, i) => ({
-              uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-              event: e.event,
-              distinctId: `d${e.person}`,
-              personId: P(e.person),
-              timestamp: NOW - e.daysAgo * DAY,
-              properties: e.amount === undefined ? {} : { amount: e.amount },
-            })),
-            overrides: merged ? [{ oldPersonId: P(11), personId: P(0) }] : [],
-          };
-          await db.load(data);
-          const rows = await db.execute(rfmScoresQuery('p1', NOW, config));
-          assert.deepEqual(
-            rows.map((r) => ({
-              id: r['id'],
-              last: Number(r['last']),
-              frequency: Number(r['frequency']),
-              monetary: Number(r['monetary']),
-              r: Number(r['r']),
-              f: Number(r['f']),
-              m: Number(r['m']),
-            })),
-            referenceRfm(data, NOW, config),
-          );
-        },
-      ),
+      fc.asyncProperty(arbData, async (data) => {
+        await db.load(data);
+        const rows = await db.execute(rfmScoresQuery('p1', NOW, config));
+        assert.deepEqual(scores(rows), referenceRfm(data, NOW, config));
+      }),
       { numRuns: 60 },
     );
   });
@@ -87,5 +92,34 @@ describe('RFM scores: engine vs reference on DuckDB', () => {
     assert.equal(tierOf(1, 5), 'at_risk');
     assert.equal(tierOf(2, 1), 'hibernating');
     assert.equal(tierOf(1, 1), 'lost');
+  });
+});
+
+/** Data drawn once and loaded together (ClickHouse inserts are slow), each under its own project. */
+describe('RFM scores: engine vs reference on ClickHouse', { skip: clickhouseSkipReason() }, () => {
+  const pool = fc.sample(arbData, { numRuns: 20, seed: 5 });
+  let ch: RunningClickHouse;
+  let worlds: ClickHouseWorlds;
+  let projects: string[] = [];
+  before(async () => {
+    ch = await startClickHouse();
+    worlds = await ClickHouseWorlds.open(
+      ch.nodes.map((n) => n.url),
+      await ch.createDatabase(),
+    );
+    projects = await worlds.loadAll(pool);
+  });
+  after(async () => {
+    await worlds?.close();
+    await ch?.stop();
+  });
+
+  it('agrees on scores, ties included', async () => {
+    for (const [i, data] of pool.entries()) {
+      const rows = await worlds.execute(
+        rfmScoresQuery(projects[i] ?? '', NOW, config, { dialect: 'clickhouse' }),
+      );
+      assert.deepEqual(scores(rows), referenceRfm(data, NOW, config), JSON.stringify(data));
+    }
   });
 });
