@@ -17,6 +17,7 @@ import { EVENTS_DDL } from '@opsloop/store';
 import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
+import { DAYS, generateEvents, START } from './_generate.mjs';
 import { clickhouseFunnel } from './clickhouse.mjs';
 
 const arg = (name, dflt) => {
@@ -28,8 +29,6 @@ const PERSONS = Number(arg('persons', 1_000_000));
 const RUNS = Number(arg('runs', 3));
 const DB = arg('db', ':memory:');
 const ONLY = arg('only', '');
-const START = Date.parse('2024-03-01T00:00:00Z');
-const DAYS = 30;
 
 let peakRss = 0;
 const sampler = setInterval(() => {
@@ -44,18 +43,7 @@ for (const ddl of EVENTS_DDL) await conn.run(ddl);
 
 let t = performance.now();
 if (fresh) {
-  // 20 event names; e0 is the most common. Step names for funnels: e0 → e1 → e2.
-  await conn.run(`
-    INSERT INTO events (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, browser)
-    SELECT 'bench', uuid(), 'e' || (CASE WHEN h % 100 < 30 THEN 0 ELSE h % 20 END)::VARCHAR,
-           'd' || p::VARCHAR, ('00000000-0000-4000-8000-' || lpad(p::VARCHAR, 12, '0'))::UUID,
-           TIMESTAMPTZ '2024-03-01 00:00:00+00' + to_milliseconds((hash(i * 7 + 1) % ${DAYS * 86_400_000})::BIGINT),
-           TIMESTAMPTZ '2024-03-01 00:00:00+00',
-           json_object('amount', (h % 1000)::INTEGER), CASE WHEN h % 3 = 0 THEN 'Chrome' ELSE 'Firefox' END
-    FROM (SELECT i, (hash(i) % ${PERSONS})::BIGINT AS p, hash(i * 13 + 5) AS h FROM range(${EVENTS}) r(i))`);
-  // 2% of persons were merged into another one.
-  await conn.run(`INSERT INTO person_overrides SELECT 'bench', ('00000000-0000-4000-8000-' || lpad(p::VARCHAR, 12, '0'))::UUID,
-    ('00000000-0000-4000-8000-' || lpad(((p + 1) % ${PERSONS})::VARCHAR, 12, '0'))::UUID FROM range(0, ${PERSONS}, 50) r(p)`);
+  await generateEvents(conn, { events: EVENTS, persons: PERSONS });
   if (DB !== ':memory:') await conn.run('CHECKPOINT');
   console.log(
     `generated ${EVENTS} events / ${PERSONS} persons in ${((performance.now() - t) / 1000).toFixed(1)} s`,
