@@ -1,6 +1,7 @@
-import { compileDuckDb } from '../people/person-scope.js';
-import { PERSON } from '../plan/source.js';
-import { InstantNode } from '../sql/ast/nodes.js';
+import { compileFor, type PeopleDialect } from '../people/person-scope.js';
+import { OVERRIDES_JOIN, PERSON } from '../plan/source.js';
+import { fn } from '../sql/ast/functions.js';
+import { EpochMsNode, EventsTableNode, InstantNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
 
@@ -19,6 +20,8 @@ export interface ChurnRiskSpec {
   readonly minBaselineEvents: number;
   readonly drop: number;
   readonly limit: number;
+  /** The event store's engine (default DuckDB). */
+  readonly dialect?: PeopleDialect | undefined;
 }
 
 export function churnRiskQuery(s: ChurnRiskSpec): CompiledQuery {
@@ -27,21 +30,25 @@ export function churnRiskQuery(s: ChurnRiskSpec): CompiledQuery {
   const baseFrom = InstantNode.create(s.asOf - (s.recentDays + s.baselineDays) * DAY);
   const names =
     s.activeEvents.length === 0
-      ? text('true')
+      ? fn.true
       : sql`e.event IN (${join(
           s.activeEvents.map((x) => sql`${x}`),
           ', ',
         )})`;
-  const recentRate = sql`(recent / ${s.recentDays}::DOUBLE)`;
-  const baseRate = sql`(baseline / ${s.baselineDays}::DOUBLE)`;
-  return compileDuckDb(sql`WITH a AS (SELECT ${PERSON} AS person,
-    count(*) FILTER (WHERE e.timestamp <= ${recentFrom}) AS baseline,
-    count(*) FILTER (WHERE e.timestamp > ${recentFrom}) AS recent,
-    epoch_ms(max(e.timestamp)) AS last_active
-  FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
-  WHERE e.project_id = ${s.projectId} AND ${names} AND e.timestamp > ${baseFrom} AND e.timestamp <= ${InstantNode.create(s.asOf)}
-  GROUP BY 1)
-SELECT person::VARCHAR AS id, baseline, recent, last_active, (${recentRate} - ${baseRate}) / ${baseRate} AS change
-FROM a WHERE baseline >= ${s.minBaselineEvents} AND ${recentRate} <= ${baseRate} * ${1 - s.drop}
-ORDER BY change, baseline DESC, id LIMIT ${s.limit}`);
+  const recentRate = sql`(recent / ${fn.toDouble(sql`${s.recentDays}`)})`;
+  const baseRate = sql`(baseline / ${fn.toDouble(sql`${s.baselineDays}`)})`;
+  const scan = sql`e.project_id = ${s.projectId} AND ${names} AND e.timestamp > ${baseFrom} AND e.timestamp <= ${InstantNode.create(s.asOf)}`;
+  const a = sql`SELECT ${PERSON} AS person,
+    ${fn.countIf(sql`e.timestamp <= ${recentFrom}`)} AS baseline,
+    ${fn.countIf(sql`e.timestamp > ${recentFrom}`)} AS recent,
+    ${EpochMsNode.create(text('max(e.timestamp)'))} AS last_active
+  FROM ${EventsTableNode.create('e', scan)}${OVERRIDES_JOIN}
+  WHERE ${scan}
+  GROUP BY person`;
+  return compileFor(
+    s.dialect,
+    sql`SELECT ${fn.toText(text('person'))} AS id, baseline, recent, last_active, (${recentRate} - ${baseRate}) / ${baseRate} AS change
+FROM (${a}) a WHERE baseline >= ${s.minBaselineEvents} AND ${recentRate} <= ${baseRate} * ${1 - s.drop}
+ORDER BY change, baseline DESC, id LIMIT ${s.limit}`,
+  );
 }
