@@ -1,8 +1,9 @@
 import type { Filter } from '@opsloop/schema';
-import { compileDuckDb, matchingPersons } from '../people/person-scope.js';
+import { compileFor, matchingPersons, type PeopleDialect } from '../people/person-scope.js';
 import { propertyText } from '../plan/properties.js';
-import { PERSON } from '../plan/source.js';
-import { InstantNode, JsonPropertyNode } from '../sql/ast/nodes.js';
+import { OVERRIDES_JOIN, PERSON } from '../plan/source.js';
+import { cte, fn } from '../sql/ast/functions.js';
+import { EventsTableNode, InstantNode, JsonPropertyNode, WithNode } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
 
@@ -11,6 +12,8 @@ export interface PortraitSpec {
   /** The segment as a resolved filter (a dynamic filter, or `{members}` of a static one). */
   readonly segment: Filter;
   readonly asOf: number;
+  /** The event store's engine (default DuckDB). */
+  readonly dialect?: PeopleDialect | undefined;
 }
 
 /**
@@ -25,15 +28,31 @@ export function propertyDistributionQuery(
   limit: number,
 ): CompiledQuery {
   const members = matchingPersons(s.segment, { projectId: s.projectId, asOf: s.asOf });
+  const scan = sql`e.project_id = ${s.projectId} AND e.timestamp <= ${InstantNode.create(s.asOf)}`;
+  const eventValue = propertyText(
+    { eventAlias: 'e', personProperties: undefined },
+    'event',
+    property.name,
+  );
   const values =
     property.on === 'person'
-      ? sql`SELECT id AS person, ${JsonPropertyNode.create(text('arg_max(properties, version)'), property.name)} AS value FROM persons WHERE project_id = ${s.projectId} GROUP BY id`
-      : sql`SELECT ${PERSON} AS person, arg_max(v, e.timestamp) AS value FROM (SELECT *, ${propertyText({ eventAlias: 'events', personProperties: undefined }, 'event', property.name)} AS v FROM events WHERE project_id = ${s.projectId} AND timestamp <= ${InstantNode.create(s.asOf)}) e
-          LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id WHERE v IS NOT NULL GROUP BY 1`;
+      ? sql`SELECT id AS person, ${JsonPropertyNode.create(fn.argMax(text('properties'), text('version')), property.name)} AS value FROM persons WHERE project_id = ${s.projectId} GROUP BY id`
+      : sql`SELECT ${PERSON} AS person, ${fn.argMax(text('v'), text('e.timestamp'))} AS value FROM (SELECT e.project_id AS project_id, e.person_id AS person_id, e.timestamp AS timestamp, ${eventValue} AS v FROM ${EventsTableNode.create('e', scan)} WHERE ${scan}) e${OVERRIDES_JOIN} WHERE v IS NOT NULL GROUP BY person`;
   const persons = sql`SELECT id FROM persons WHERE project_id = ${s.projectId} GROUP BY id`;
-  return compileDuckDb(sql`WITH m AS (SELECT id FROM (${members}) x), v AS (${values}),
-a AS (SELECT p.id, v.value, p.id IN (SELECT id FROM m) AS member FROM (${persons}) p LEFT JOIN v ON v.person = p.id)
-SELECT value, count(*) FILTER (WHERE member) AS segment, count(*) AS everyone FROM a GROUP BY value ORDER BY segment DESC, everyone DESC, value NULLS LAST LIMIT ${limit}`);
+  return compileFor(
+    s.dialect,
+    WithNode.create(
+      [
+        { name: 'm', query: sql`SELECT id FROM (${members}) x` },
+        { name: 'v', query: values },
+        {
+          name: 'a',
+          query: sql`SELECT p.id AS id, v.value AS value, p.id IN (SELECT id FROM ${cte('m')}) AS member FROM (${persons}) p LEFT JOIN ${cte('v')} ON v.person = p.id`,
+        },
+      ],
+      sql`SELECT value, ${fn.countIf(text('member'))} AS segment, count(*) AS everyone FROM ${cte('a')} GROUP BY value ORDER BY segment DESC, everyone DESC, value NULLS LAST LIMIT ${limit}`,
+    ),
+  );
 }
 
 /**
@@ -47,17 +66,28 @@ export function distinguishingEventsQuery(
   limit: number,
 ): CompiledQuery {
   const members = matchingPersons(s.segment, { projectId: s.projectId, asOf: s.asOf });
-  return compileDuckDb(sql`WITH m AS (SELECT id FROM (${members}) x),
-d AS (SELECT DISTINCT e.event, ${PERSON} AS person FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
-  WHERE e.project_id = ${s.projectId} AND e.timestamp > ${InstantNode.create(s.asOf - days * 86_400_000)} AND e.timestamp <= ${InstantNode.create(s.asOf)})
-SELECT event, count(*) FILTER (WHERE person IN (SELECT id FROM m)) AS segment, count(*) AS everyone FROM d GROUP BY event
-ORDER BY segment DESC, event LIMIT ${limit}`);
+  const scan = sql`e.project_id = ${s.projectId} AND e.timestamp > ${InstantNode.create(s.asOf - days * 86_400_000)} AND e.timestamp <= ${InstantNode.create(s.asOf)}`;
+  return compileFor(
+    s.dialect,
+    WithNode.create(
+      [
+        { name: 'm', query: sql`SELECT id FROM (${members}) x` },
+        {
+          name: 'd',
+          query: sql`SELECT DISTINCT e.event AS event, ${PERSON} AS person FROM ${EventsTableNode.create('e', scan)}${OVERRIDES_JOIN} WHERE ${scan}`,
+        },
+      ],
+      sql`SELECT event, ${fn.countIf(sql`person IN (SELECT id FROM ${cte('m')})`)} AS segment, count(*) AS everyone FROM ${cte('d')} GROUP BY event
+ORDER BY segment DESC, event LIMIT ${limit}`,
+    ),
+  );
 }
 
 /** Members and all persons (the denominators of shares). */
 export function portraitSizesQuery(s: PortraitSpec): CompiledQuery {
   const members = matchingPersons(s.segment, { projectId: s.projectId, asOf: s.asOf });
-  return compileDuckDb(
-    sql`SELECT (SELECT count(*) FROM (${members}) x) AS segment, (SELECT count(DISTINCT id) FROM persons WHERE project_id = ${s.projectId}) AS everyone`,
+  return compileFor(
+    s.dialect,
+    sql`SELECT (SELECT count(*) FROM (${members}) x) AS segment, (SELECT ${fn.countDistinct(text('id'))} FROM persons WHERE project_id = ${s.projectId}) AS everyone`,
   );
 }
