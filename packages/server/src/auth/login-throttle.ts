@@ -1,17 +1,18 @@
+import type { MetaStore } from '@opsloop/store';
+
 /**
  * Counts failed sign-ins per (email, IP) and per email over a sliding window.
- * Pure and in memory: one server process is the unit (a cluster would share
- * this through its database later). Successful sign-in clears the pair.
+ * The failures live in the metadata store, so every API node of a cluster
+ * sees the same count. Successful sign-in clears the pair.
  */
 export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
-
   constructor(
     private readonly options: {
-      now: () => number;
-      windowMs?: number;
-      maxPerPair?: number;
-      maxPerEmail?: number;
+      readonly failures: MetaStore['signInFailures'];
+      readonly now: () => number;
+      readonly windowMs?: number;
+      readonly maxPerPair?: number;
+      readonly maxPerEmail?: number;
     },
   ) {}
 
@@ -20,36 +21,38 @@ export class LoginThrottle {
   }
 
   /** Milliseconds until another attempt is allowed, or 0 when allowed now. */
-  retryAfterMs(email: string, ip: string): number {
+  async retryAfterMs(email: string, ip: string): Promise<number> {
     const now = this.options.now();
-    const check = (key: string, max: number) => {
-      const recent = this.#recent(key, now);
-      return recent.length >= max ? (recent[recent.length - max] ?? now) + this.#windowMs - now : 0;
-    };
+    const [pair, perEmail] = [pairKey(email, ip), emailKey(email)];
+    const recent = await this.options.failures.since([pair, perEmail], now - this.#windowMs);
     return Math.max(
-      check(pairKey(email, ip), this.options.maxPerPair ?? 5),
-      check(emailKey(email), this.options.maxPerEmail ?? 50),
+      waitMs(recent.get(pair) ?? [], this.options.maxPerPair ?? 5, this.#windowMs, now),
+      waitMs(recent.get(perEmail) ?? [], this.options.maxPerEmail ?? 50, this.#windowMs, now),
     );
   }
 
-  recordFailure(email: string, ip: string): void {
+  async recordFailure(email: string, ip: string): Promise<void> {
     const now = this.options.now();
-    for (const key of [pairKey(email, ip), emailKey(email)]) {
-      this.#failures.set(key, [...this.#recent(key, now), now]);
-    }
-    // Keeps memory bounded under a spray of distinct emails.
-    if (this.#failures.size > 50_000) this.#failures.clear();
+    await this.options.failures.record(
+      [pairKey(email, ip), emailKey(email)],
+      now,
+      now - this.#windowMs,
+    );
   }
 
-  recordSuccess(email: string, ip: string): void {
-    this.#failures.delete(pairKey(email, ip));
+  async recordSuccess(email: string, ip: string): Promise<void> {
+    await this.options.failures.clear(pairKey(email, ip));
   }
+}
 
-  #recent(key: string, now: number): number[] {
-    const list = (this.#failures.get(key) ?? []).filter((t) => t > now - this.#windowMs);
-    if (list.length === 0) this.#failures.delete(key);
-    return list;
-  }
+/**
+ * How long until fewer than `max` of `times` (oldest first, all within the
+ * window) remain in the window ending now: 0 when already fewer.
+ */
+export function waitMs(times: readonly number[], max: number, windowMs: number, now: number) {
+  if (times.length < max) return 0;
+  const oldestCounted = times[times.length - max] ?? now;
+  return Math.max(0, oldestCounted + windowMs - now);
 }
 
 const pairKey = (email: string, ip: string) => `${email.trim().toLowerCase()}\n${ip}`;

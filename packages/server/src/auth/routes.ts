@@ -27,7 +27,7 @@ const Me = SignedIn.extend({
 
 /** Sign-in, sign-out, the signed-in user and password change. */
 export function authRoutes(ctx: AppContext) {
-  const throttle = new LoginThrottle({ now: ctx.now });
+  const throttle = new LoginThrottle({ failures: ctx.meta.signInFailures, now: ctx.now });
   return [
     defineRoute({
       method: 'POST',
@@ -38,7 +38,7 @@ export function authRoutes(ctx: AppContext) {
       body: LoginBody,
       response: SignedIn,
       handler: async ({ body, request, reply }) => {
-        const wait = throttle.retryAfterMs(body.email, request.ip);
+        const wait = await throttle.retryAfterMs(body.email, request.ip);
         if (wait > 0) {
           const seconds = Math.ceil(wait / 1000);
           throw new ApiError(
@@ -55,10 +55,10 @@ export function authRoutes(ctx: AppContext) {
           user?.passwordHash ?? (await dummyPasswordHash()),
         );
         if (!user || !ok) {
-          throttle.recordFailure(body.email, request.ip);
+          await throttle.recordFailure(body.email, request.ip);
           throw new ApiError(401, 'invalid_credentials', 'Wrong email or password.');
         }
-        throttle.recordSuccess(body.email, request.ip);
+        await throttle.recordSuccess(body.email, request.ip);
         const { session, token } = await ctx.meta.sessions.create({
           userId: user.id,
           ttlMs: SESSION_TTL_MS,

@@ -1,5 +1,6 @@
 import type { DashboardsRepo, InsightsRepo } from './insights-types.js';
 import type { PeopleSettingsRepo, SegmentsRepo } from './segments/repo.js';
+import type { SignInFailuresRepo } from './sign-in/failures-repo.js';
 import type {
   ApiKey,
   AuditEntry,
@@ -48,6 +49,8 @@ export interface MetaStore {
   readonly segments: SegmentsRepo;
   /** Lifecycle-stage and RFM configuration per project. */
   readonly peopleSettings: PeopleSettingsRepo;
+  /** Failed sign-ins, for the login throttle every node shares. */
+  readonly signInFailures: SignInFailuresRepo;
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

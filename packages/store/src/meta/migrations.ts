@@ -1,4 +1,5 @@
 import { INSIGHTS_DASHBOARDS_SQL } from './insights-types.js';
+import { SIGN_IN_FAILURES_SQL } from './sign-in/failures-repo.js';
 
 /**
  * Versioned schema changes, one list for every metadata store, applied in
@@ -178,5 +179,10 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'saved insights and dashboards',
     // Portable as written (see insights-types.ts): BIGINT, TEXT JSON, no dialect extras.
     sql: INSIGHTS_DASHBOARDS_SQL,
+  },
+  {
+    version: 4,
+    name: 'failed sign-ins shared by every API node',
+    sql: SIGN_IN_FAILURES_SQL,
   },
 ];

@@ -298,6 +298,24 @@ export function runMetaStoreContract(
       );
     });
 
+    it('keeps failed sign-ins per key, answers those in a window and forgets them', async () => {
+      const f = store.signInFailures;
+      await f.record(['a@x.test\n1.2.3.4', 'a@x.test\n*'], 1000, 0);
+      await f.record(['a@x.test\n5.6.7.8', 'a@x.test\n*'], 2000, 0);
+      await f.record(['b@x.test\n*'], 3000, 0);
+      const got = await f.since(['a@x.test\n*', 'a@x.test\n1.2.3.4', 'c@x.test\n*'], 1500);
+      assert.deepEqual(Object.fromEntries(got), { 'a@x.test\n*': [2000] });
+      const all = await f.since(['a@x.test\n*'], 0);
+      assert.deepEqual(all.get('a@x.test\n*'), [1000, 2000]);
+      await f.clear('a@x.test\n*');
+      assert.equal((await f.since(['a@x.test\n*'], 0)).size, 0);
+      assert.deepEqual((await f.since(['a@x.test\n5.6.7.8'], 0)).get('a@x.test\n5.6.7.8'), [2000]);
+      // Recording forgets what fell out of every window.
+      await f.record(['c@x.test\n*'], 10_000, 2500);
+      assert.equal((await f.since(['a@x.test\n5.6.7.8'], 0)).size, 0);
+      assert.deepEqual((await f.since(['b@x.test\n*'], 0)).get('b@x.test\n*'), [3000]);
+    });
+
     it('enforces foreign keys', async () => {
       const u = await user('fk@example.com');
       // Foreign keys are enforced: a membership for an unknown org is refused.

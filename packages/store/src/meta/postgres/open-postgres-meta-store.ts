@@ -1,6 +1,7 @@
 import type { MetaStore } from '../meta-store.js';
 import { postgresDriver } from '../segments/postgres-driver.js';
 import { peopleSettingsRepo, segmentsRepo } from '../segments/repo.js';
+import { signInFailuresRepo } from '../sign-in/failures-repo.js';
 import { WriteKeyCache } from '../write-key-cache.js';
 import { postgresDashboards, postgresInsights } from './insights-dashboards.js';
 import { postgresAudit, postgresInvitations } from './invitations-audit.js';
@@ -62,6 +63,7 @@ export async function openPostgresMetaStore(options: PostgresMetaStoreOptions): 
     audit: postgresAudit(pool, now),
     segments: segmentsRepo(postgresDriver(pool), now),
     peopleSettings: peopleSettingsRepo(postgresDriver(pool), now),
+    signInFailures: signInFailuresRepo(postgresDriver(pool)),
     insights: postgresInsights(pool, now),
     dashboards: postgresDashboards(pool, now),
     async ping() {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { MetaStore } from '../meta-store.js';
 import { peopleSettingsRepo, segmentsRepo } from '../segments/repo.js';
 import { sqliteDriver } from '../segments/sqlite-driver.js';
+import { signInFailuresRepo } from '../sign-in/failures-repo.js';
 import { WriteKeyCache } from '../write-key-cache.js';
 import { sqliteDashboards, sqliteInsights } from './insights-dashboards.js';
 import { sqliteAudit, sqliteInvitations } from './invitations-audit.js';
@@ -54,6 +55,7 @@ export async function openSqliteMetaStore(options: SqliteMetaStoreOptions): Prom
     audit: sqliteAudit(db, now),
     segments: segmentsRepo(sqliteDriver(db), now),
     peopleSettings: peopleSettingsRepo(sqliteDriver(db), now),
+    signInFailures: signInFailuresRepo(sqliteDriver(db)),
     insights: sqliteInsights(db, now),
     dashboards: sqliteDashboards(db, now),
     async ping() {
