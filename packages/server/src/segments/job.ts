@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import { enforceRetention } from '../privacy/retention-job.js';
 import { computeSegment } from './service.js';
@@ -12,9 +13,11 @@ export interface PeopleJobs {
  * The background loop of the people capability: recomputes dynamic segments
  * (least recently computed first) every `segmentIntervalMs`, and applies
  * event retention every `retentionIntervalMs`. One round at a time; a failing
- * segment is logged and skipped, never stops the loop.
+ * segment is logged and skipped, never stops the loop. When several API nodes
+ * share the metadata store, only the holder of the jobs' lease runs rounds.
  */
 const started = new WeakMap<AppContext, PeopleJobs>();
+const LEASE = 'people-jobs';
 
 /** The jobs started for a context, if any (tests run a round on demand). */
 export const peopleJobsOf = (ctx: AppContext): PeopleJobs | undefined => started.get(ctx);
@@ -28,8 +31,12 @@ export function startPeopleJobs(
   let lastRetention = Number.NEGATIVE_INFINITY;
   let running: Promise<void> | undefined;
   let stopped = false;
+  const tick = Math.min(segmentEvery, retentionEvery, 60_000);
+  const holder = randomUUID();
 
   const round = async () => {
+    // Held for three ticks and renewed every round: a holder that dies is replaced after that.
+    if (!(await ctx.meta.jobLeases.acquire(LEASE, holder, ctx.now(), 3 * tick))) return;
     for (const segment of await ctx.meta.segments.listDynamic()) {
       if (stopped) return;
       if (segment.computedAt !== null && ctx.now() - segment.computedAt < segmentEvery) continue;
@@ -52,7 +59,6 @@ export function startPeopleJobs(
     });
     return running;
   };
-  const tick = Math.min(segmentEvery, retentionEvery, 60_000);
   const timer = setInterval(() => {
     void runOnce().catch((err: unknown) => ctx.log.warn({ err }, 'people jobs failed'));
   }, tick);
@@ -63,6 +69,9 @@ export function startPeopleJobs(
       stopped = true;
       clearInterval(timer);
       await running?.catch(() => undefined);
+      await ctx.meta.jobLeases
+        .release(LEASE, holder)
+        .catch((err: unknown) => ctx.log.warn({ err }, 'releasing the people jobs lease failed'));
       started.delete(ctx);
     },
   };

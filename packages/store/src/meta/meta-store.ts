@@ -1,4 +1,5 @@
 import type { DashboardsRepo, InsightsRepo } from './insights-types.js';
+import type { JobLeasesRepo } from './jobs/leases-repo.js';
 import type { PeopleSettingsRepo, SegmentsRepo } from './segments/repo.js';
 import type { SignInFailuresRepo } from './sign-in/failures-repo.js';
 import type {
@@ -51,6 +52,8 @@ export interface MetaStore {
   readonly peopleSettings: PeopleSettingsRepo;
   /** Failed sign-ins, for the login throttle every node shares. */
   readonly signInFailures: SignInFailuresRepo;
+  /** Who runs each background job now, when several nodes share the store. */
+  readonly jobLeases: JobLeasesRepo;
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

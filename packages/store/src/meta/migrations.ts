@@ -1,4 +1,5 @@
 import { INSIGHTS_DASHBOARDS_SQL } from './insights-types.js';
+import { JOB_LEASES_SQL } from './jobs/leases-repo.js';
 import { SIGN_IN_FAILURES_SQL } from './sign-in/failures-repo.js';
 
 /**
@@ -184,5 +185,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'failed sign-ins shared by every API node',
     sql: SIGN_IN_FAILURES_SQL,
+  },
+  {
+    version: 5,
+    name: 'leases on background jobs, so one API node runs each',
+    sql: JOB_LEASES_SQL,
   },
 ];

@@ -316,6 +316,25 @@ export function runMetaStoreContract(
       assert.deepEqual((await f.since(['b@x.test\n*'], 0)).get('b@x.test\n*'), [3000]);
     });
 
+    it('gives a job lease to one holder until it expires or is released', async () => {
+      const l = store.jobLeases;
+      assert.equal(await l.acquire('segments', 'a', 1000, 100), true);
+      assert.equal(await l.acquire('segments', 'b', 1050, 100), false, 'held by a');
+      assert.equal(await l.acquire('other-job', 'b', 1050, 100), true, 'leases are per job');
+      assert.equal(await l.acquire('segments', 'a', 1090, 100), true, 'a renews');
+      assert.equal(await l.acquire('segments', 'b', 1150, 100), false, 'renewed until 1190');
+      assert.equal(await l.acquire('segments', 'b', 1190, 100), true, 'expired: b takes over');
+      assert.equal(await l.acquire('segments', 'a', 1200, 100), false);
+      await l.release('segments', 'a'); // not a's to release
+      assert.equal(await l.acquire('segments', 'a', 1200, 100), false);
+      await l.release('segments', 'b');
+      assert.equal(await l.acquire('segments', 'a', 1200, 100), true, 'released');
+      const race = await Promise.all(
+        ['x', 'y', 'z'].map((holder) => l.acquire('raced', holder, 5000, 100)),
+      );
+      assert.equal(race.filter(Boolean).length, 1, 'one of three concurrent holders wins');
+    });
+
     it('enforces foreign keys', async () => {
       const u = await user('fk@example.com');
       // Foreign keys are enforced: a membership for an unknown org is refused.

@@ -1,3 +1,4 @@
+import { jobLeasesRepo } from '../jobs/leases-repo.js';
 import type { MetaStore } from '../meta-store.js';
 import { postgresDriver } from '../segments/postgres-driver.js';
 import { peopleSettingsRepo, segmentsRepo } from '../segments/repo.js';
@@ -64,6 +65,7 @@ export async function openPostgresMetaStore(options: PostgresMetaStoreOptions): 
     segments: segmentsRepo(postgresDriver(pool), now),
     peopleSettings: peopleSettingsRepo(postgresDriver(pool), now),
     signInFailures: signInFailuresRepo(postgresDriver(pool)),
+    jobLeases: jobLeasesRepo(postgresDriver(pool)),
     insights: postgresInsights(pool, now),
     dashboards: postgresDashboards(pool, now),
     async ping() {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { jobLeasesRepo } from '../jobs/leases-repo.js';
 import type { MetaStore } from '../meta-store.js';
 import { peopleSettingsRepo, segmentsRepo } from '../segments/repo.js';
 import { sqliteDriver } from '../segments/sqlite-driver.js';
@@ -56,6 +57,7 @@ export async function openSqliteMetaStore(options: SqliteMetaStoreOptions): Prom
     segments: segmentsRepo(sqliteDriver(db), now),
     peopleSettings: peopleSettingsRepo(sqliteDriver(db), now),
     signInFailures: signInFailuresRepo(sqliteDriver(db)),
+    jobLeases: jobLeasesRepo(sqliteDriver(db)),
     insights: sqliteInsights(db, now),
     dashboards: sqliteDashboards(db, now),
     async ping() {
