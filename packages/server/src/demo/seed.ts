@@ -95,12 +95,18 @@ export function bulkDemoSink(
       if (at.day !== pendingDay && writer.pending >= chunkEvents) await writer.cut();
       pendingDay = at.day;
       writer.add(batch);
+      // Generation and `add` are synchronous and their awaits only microtasks: without
+      // a turn of the event loop the previous chunk's write, whose every DuckDB
+      // statement completes as an I/O callback, would only advance at the next cut.
+      await yieldToEventLoop();
     },
     async finish() {
       await writer.finish();
     },
   };
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

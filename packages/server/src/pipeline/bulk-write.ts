@@ -44,7 +44,10 @@ type BulkHead = IdentityInput & { readonly row: number };
  *
  * `cut` resolves once the chunk's identity is committed and its write has
  * started, so the caller builds the next chunk while this one is written;
- * it waits for the previous write first, so writes stay in order.
+ * it waits for the previous write first, so writes stay in order. The write
+ * advances only when the event loop turns (each of its statements completes
+ * as an I/O callback): a caller that builds the next chunk synchronously must
+ * yield now and then (`setImmediate`), or the write waits for the next cut.
  *
  * Not safe next to a running flusher (both advance the identity watermark):
  * run it with the flusher stopped (`BulkAccess.exclusive`) or in a process
