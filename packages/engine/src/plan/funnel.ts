@@ -3,7 +3,14 @@ import { attributedGroup } from '../funnel/attribution.js';
 import { emptyTally, FunnelAccumulator, type FunnelTally } from '../funnel/funnel-accumulator.js';
 import type { FunnelSpec } from '../funnel/person-funnel.js';
 import { PersonGrouping } from '../funnel/person-grouping.js';
-import { EpochMsNode, type SqlNode } from '../sql/ast/nodes.js';
+import { fn } from '../sql/ast/functions.js';
+import {
+  EpochMsNode,
+  InstantNode,
+  RecordListNode,
+  recordFields,
+  type SqlNode,
+} from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { ChunkReducer, ColumnChunk } from '../sql/dialect/column-chunk.js';
 import { resolveRange } from '../time/date-range.js';
@@ -72,10 +79,10 @@ export function planFunnel(
         value: number,
         path: string,
       ): SqlNode =>
-        sql`(CASE WHEN e.event = ${event} AND coalesce(${filterSql(andFilters(q.filters, f), env, path)}, false) THEN ${value}::BIGINT ELSE 0 END)`;
+        sql`(CASE WHEN e.event = ${event} AND coalesce(${filterSql(andFilters(q.filters, f), env, path)}, ${fn.false}) THEN ${fn.toBigint(sql`${value}`)} ELSE 0 END)`;
       return {
         person: PERSON,
-        t: sql`${EpochMsNode.create(text('e.timestamp'))}::DOUBLE`,
+        t: fn.toDouble(EpochMsNode.create(text('e.timestamp'))),
         steps: join(
           q.steps.map((s, i) => bit(s.event, s.filters, 2 ** i, `steps.${i}.filters`)),
           ' + ',
@@ -85,9 +92,9 @@ export function planFunnel(
               q.exclusions.map((x, i) => bit(x.event, undefined, 2 ** i, 'filters')),
               ' + ',
             )
-          : text('0::BIGINT'),
-        in_range: sql`e.timestamp < (${text("TIMESTAMPTZ '1970-01-01 00:00:00+00'")} + to_milliseconds(${range.toMs}::BIGINT))`,
-        bval: breakdownKey ? breakdownKey(scope) : text('NULL::VARCHAR'),
+          : fn.toBigint(text('0')),
+        in_range: sql`e.timestamp < ${InstantNode.create(range.toMs)}`,
+        bval: breakdownKey ? breakdownKey(scope) : fn.nullText,
       };
     },
   });
@@ -95,13 +102,18 @@ export function planFunnel(
   const toMs = range.toMs;
   // Masks fit INTEGER: at most 30 steps and 10 exclusions.
   const starts = q.order === 'unordered' ? text('steps <> 0') : text('steps % 2 = 1');
+  const evs = RecordListNode.create(
+    EVENT_FIELDS.slice(0, attributed ? 5 : 4).map((name) => [name, EVENT_COLUMNS[name]]),
+  );
+  const startsInRange = fn.boolOr(sql`in_range AND ${starts}`);
   const root = attributed
-    ? sql`SELECT NULL::VARCHAR AS bval, list(struct_pack(t := t, s := steps::INTEGER, x := excl::INTEGER, r := in_range, b := bval)) AS evs FROM (${src}) f GROUP BY person HAVING bool_or(in_range AND ${starts})`
-    : sql`SELECT bval, list(struct_pack(t := t, s := steps::INTEGER, x := excl::INTEGER, r := in_range)) AS evs FROM (${src}) f GROUP BY person, bval HAVING bool_or(in_range AND ${starts})`;
+    ? // No `bval` column: ClickHouse would read the records' `bval` as that alias.
+      sql`SELECT ${evs} AS evs FROM (${src}) f GROUP BY person HAVING ${startsInRange}`
+    : sql`SELECT bval, ${evs} AS evs FROM (${src}) f GROUP BY person, bval HAVING ${startsInRange}`;
   // Streamed: the matching events as they are; persons are grouped in JS.
   // `strict` needs every event; otherwise events that match nothing are dropped.
   const relevant = q.order === 'strict' ? text('') : text(' WHERE steps <> 0 OR excl <> 0');
-  const flat = sql`SELECT person, bval, t, steps::INTEGER AS s, excl::INTEGER AS x FROM (${src}) f${relevant}`;
+  const flat = sql`SELECT person, bval, t, ${fn.toInteger(text('steps'))} AS s, ${fn.toInteger(text('excl'))} AS x FROM (${src}) f${relevant}`;
   const result = (tallies: ReadonlyMap<string | null, FunnelTally>) =>
     funnelResult(q, spec, tallies, { grouped });
   return {
@@ -120,6 +132,16 @@ export function planFunnel(
     },
   };
 }
+
+/** The fields of each event in the list-per-person form, and their columns. */
+const EVENT_FIELDS = ['t', 's', 'x', 'r', 'b'] as const;
+const EVENT_COLUMNS: Readonly<Record<(typeof EVENT_FIELDS)[number], SqlNode>> = {
+  t: text('t'),
+  s: fn.toInteger(text('steps')),
+  x: fn.toInteger(text('excl')),
+  r: text('in_range'),
+  b: text('bval'),
+};
 
 /** Column positions in the streamed SELECT above. */
 const [PERSON_COL, BVAL, T, S, X] = [0, 1, 2, 3, 4];
@@ -193,9 +215,16 @@ function addRow(
   const ev = acc.next();
   const evs = field(r, 'evs');
   for (const e of Array.isArray(evs) ? evs : []) {
-    const o: Row = e !== null && typeof e === 'object' ? e : {};
+    const o = recordFields(e, EVENT_FIELDS);
     const tag = attribution ? attribution.values.idOf(str(o['b'])) : 0;
-    ev.push(num(o['t']) ?? 0, num(o['s']) ?? 0, num(o['x']) ?? 0, o['r'] === true, tag);
+    // A boolean in DuckDB, 1 or 0 where conditions are integers (ClickHouse).
+    ev.push(
+      num(o['t']) ?? 0,
+      num(o['s']) ?? 0,
+      num(o['x']) ?? 0,
+      o['r'] === true || o['r'] === 1,
+      tag,
+    );
   }
   if (!attribution) {
     acc.add(str(field(r, 'bval')));

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ResolvedSegment } from '@opsloop/engine';
+import {
+  distinguishingEventsQuery,
+  portraitSizesQuery,
+  propertyDistributionQuery,
+} from '@opsloop/engine/portraits/portrait-sql';
+import { churnRiskQuery } from '@opsloop/engine/stratification/churn-risk-sql';
 import { AnalyticsQuery } from '@opsloop/schema';
 import {
   clickhouseSkipReason,
@@ -145,6 +151,32 @@ const QUERIES: readonly { readonly name: string; readonly query: unknown }[] = [
       },
     },
   ]),
+  ...(['ordered', 'strict', 'unordered'] as const).map((order) => ({
+    name: `funnel: ${order}, with an exclusion`,
+    query: {
+      kind: 'funnel',
+      dateRange: RANGE,
+      order,
+      steps: [
+        { event: 'a' },
+        { event: 'b' },
+        { event: 'a', filters: { property: 'n', on: 'event', op: 'gt', value: 1 } },
+      ],
+      window: { value: 2, unit: 'week' },
+      exclusions: [{ event: 'c', betweenSteps: [1, 2] }],
+    },
+  })),
+  ...(['person', 'event'] as const).map((on) => ({
+    name: `funnel: broken down by ${on} property`,
+    query: {
+      kind: 'funnel',
+      dateRange: RANGE,
+      steps: [{ event: 'a' }, { event: 'b' }],
+      window: { value: 30, unit: 'day' },
+      breakdown: { on, property: on === 'person' ? 'tier' : 'plan' },
+      filters: { not: { performed: 'c', within: { days: 30 } } },
+    },
+  })),
   { name: 'persons: default order', query: { kind: 'persons' } },
   {
     name: 'persons: by a mixed property, ascending, second page',
@@ -223,6 +255,53 @@ describe('analytics on ClickHouse answers as on DuckDB', { skip: clickhouseSkipR
     for (const t of targets) await t.worlds.close();
     await duck?.close();
     await ch?.stop();
+  });
+
+  it('churn risk', async () => {
+    const spec = {
+      asOf: NOW,
+      activeEvents: ['a', 'b'],
+      recentDays: 3,
+      baselineDays: 30,
+      minBaselineEvents: 1,
+      drop: 0.5,
+      limit: 10,
+    };
+    const want = await duck.execute(churnRiskQuery({ ...spec, projectId: data.projectId }));
+    assert.ok(want.length > 0, 'someone is at risk');
+    for (const t of targets) {
+      const got = await t.worlds.execute(
+        churnRiskQuery({ ...spec, projectId: t.projectId, dialect: 'clickhouse' }),
+      );
+      assert.deepEqual(canon(got), canon(want), t.name);
+    }
+  });
+
+  it('portraits: property distributions, distinguishing events, sizes', async () => {
+    const segment = {
+      performed: 'a',
+      within: { days: 60 },
+      times: { op: 'gte' as const, value: 2 },
+    };
+    const queries = (projectId: string, dialect?: 'clickhouse') => {
+      const spec = { projectId, segment, asOf: NOW, dialect };
+      return [
+        propertyDistributionQuery(spec, { on: 'person', name: 'tier' }, 10),
+        propertyDistributionQuery(spec, { on: 'event', name: 'plan' }, 10),
+        distinguishingEventsQuery(spec, 60, 10),
+        portraitSizesQuery(spec),
+      ];
+    };
+    const want = await Promise.all(queries(data.projectId).map((q) => duck.execute(q)));
+    assert.ok(
+      want.every((rows) => rows.length > 0),
+      'every portrait query answers',
+    );
+    for (const t of targets) {
+      const got: unknown[] = [];
+      for (const q of queries(t.projectId, 'clickhouse')) got.push(await t.worlds.execute(q));
+      assert.deepEqual(canon(got), canon(want), t.name);
+    }
   });
 
   for (const { name, query } of QUERIES) {

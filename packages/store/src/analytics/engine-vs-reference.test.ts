@@ -66,7 +66,7 @@ interface Target {
   readonly runs: (n: number) => number;
 }
 
-function properties(target: () => Target, options: { funnelsSkip?: string } = {}): void {
+function properties(target: () => Target): void {
   it('trends', async () => {
     const arbSeries = fc.record({
       event: fc.constantFrom(...NAMES),
@@ -118,7 +118,7 @@ function properties(target: () => Target, options: { funnelsSkip?: string } = {}
     );
   });
 
-  it('funnels', { skip: options.funnelsSkip }, async () => {
+  it('funnels', async () => {
     await fc.assert(
       fc.asyncProperty(
         target().worlds,
@@ -279,17 +279,14 @@ describe('analytics engine on ClickHouse agrees with the reference', {
     await worlds?.close();
     await ch?.stop();
   });
-  properties(
-    () => ({
-      source: worlds,
-      worlds: fc.constantFrom(...pool),
-      use: async (w) => {
-        const id = projects.get(JSON.stringify(w));
-        if (id === undefined) throw new Error('a world outside the loaded pool');
-        return id;
-      },
-      runs: (n) => Math.ceil(n / 3),
-    }),
-    { funnelsSkip: 'funnels do not compile for ClickHouse yet (their planner is being changed)' },
-  );
+  properties(() => ({
+    source: worlds,
+    worlds: fc.constantFrom(...pool),
+    use: async (w) => {
+      const id = projects.get(JSON.stringify(w));
+      if (id === undefined) throw new Error('a world outside the loaded pool');
+      return id;
+    },
+    runs: (n) => Math.ceil(n / 3),
+  }));
 });
