@@ -182,14 +182,13 @@ export class Flusher {
     if (!opts.eager) this.lastRunAt = this.now();
     try {
       for (let n = 0; n < FLUSHES_PER_RUN; n++) {
-        // A background run under load goes on only while a full-sized flush is waiting.
-        if (
-          n > 0 &&
-          !opts.eager &&
-          this.lastRunEvents + moved >= this.batching.busyEvents &&
-          spool.depth().events - (writing?.flush.total ?? 0) < this.batching.enoughEvents
-        ) {
-          break;
+        // A background run under load goes on (pipelined) only while the flush is
+        // not catching up: a full-sized flush, or one as large as the flush being
+        // written, is already waiting. Otherwise the next run waits for the gap.
+        if (n > 0 && !opts.eager && this.lastRunEvents + moved >= this.batching.busyEvents) {
+          const inFlight = writing?.flush.total ?? 0;
+          const waiting = spool.depth().events - inFlight;
+          if (waiting < Math.min(this.batching.enoughEvents, Math.max(inFlight, 1))) break;
         }
         const next = await prepareFlush({
           ...this.o,
