@@ -1,14 +1,19 @@
+import { EpochMsNode } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
-import { compileDuckDb } from './person-scope.js';
+import { compileDuckDb, compileFor, type PeopleDialect } from './person-scope.js';
 
 /**
  * Event names of the project with their count and last time seen (ms).
  * A full grouped scan: a handful of groups, so cheap even on millions of rows.
  */
-export function eventDefinitionsQuery(projectId: string): CompiledQuery {
-  return compileDuckDb(
-    sql`SELECT event, count(*) AS n, epoch_ms(max(timestamp)) AS last_seen FROM events WHERE project_id = ${projectId} GROUP BY event ORDER BY n DESC, event`,
+export function eventDefinitionsQuery(
+  projectId: string,
+  options: { readonly dialect?: PeopleDialect | undefined } = {},
+): CompiledQuery {
+  return compileFor(
+    options.dialect,
+    sql`SELECT event, count(*) AS n, ${EpochMsNode.create(text('max(timestamp)'))} AS last_seen FROM events WHERE project_id = ${projectId} GROUP BY event ORDER BY n DESC, event`,
   );
 }
 

@@ -1,5 +1,7 @@
-import { compileDuckDb } from '../people/person-scope.js';
-import { sql } from '../sql/ast/sql-tag.js';
+import { compileFor, type PeopleDialect } from '../people/person-scope.js';
+import { fn } from '../sql/ast/functions.js';
+import { JsonPropertyNode } from '../sql/ast/nodes.js';
+import { sql, text } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
 
 /**
@@ -10,11 +12,20 @@ export function matchPersonsQuery(
   projectId: string,
   by: 'distinct_id' | 'email',
   values: readonly string[],
+  options: { readonly dialect?: PeopleDialect | undefined } = {},
 ): CompiledQuery {
+  const list = sql`${values}`;
   if (by === 'distinct_id')
-    return compileDuckDb(sql`SELECT d.distinct_id AS value, d.person_id::VARCHAR AS id FROM person_distinct_ids d
-WHERE d.project_id = ${projectId} AND d.distinct_id IN (SELECT unnest(${values}::VARCHAR[]))`);
-  return compileDuckDb(sql`SELECT v.value, p.id::VARCHAR AS id FROM (SELECT unnest(${values}::VARCHAR[]) AS value) v
-JOIN (SELECT id, lower(json_extract_string(arg_max(properties, version), '$.email')) AS email FROM persons WHERE project_id = ${projectId} GROUP BY id) p
-ON p.email = lower(v.value)`);
+    return compileFor(
+      options.dialect,
+      sql`SELECT d.distinct_id AS value, ${fn.toText(text('d.person_id'))} AS id FROM person_distinct_ids d
+WHERE d.project_id = ${projectId} AND ${fn.inTexts(list, text('d.distinct_id'))}`,
+    );
+  const email = JsonPropertyNode.create(fn.argMax(text('properties'), text('version')), 'email');
+  return compileFor(
+    options.dialect,
+    sql`SELECT v.value AS value, ${fn.toText(text('p.id'))} AS id FROM (SELECT ${fn.unnestTexts(list)} AS value) v
+JOIN (SELECT id, ${fn.lowerText(email)} AS email FROM persons WHERE project_id = ${projectId} GROUP BY id) p
+ON p.email = ${fn.lowerText(text('v.value'))}`,
+  );
 }

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ResolvedSegment } from '@opsloop/engine';
+import { eventDefinitionsQuery } from '@opsloop/engine/people/definitions';
 import {
   distinguishingEventsQuery,
   portraitSizesQuery,
   propertyDistributionQuery,
 } from '@opsloop/engine/portraits/portrait-sql';
+import { matchPersonsQuery } from '@opsloop/engine/segments/match-csv';
 import { churnRiskQuery } from '@opsloop/engine/stratification/churn-risk-sql';
 import { AnalyticsQuery } from '@opsloop/schema';
 import {
@@ -235,7 +237,16 @@ describe('analytics on ClickHouse answers as on DuckDB', { skip: clickhouseSkipR
   let ch: RunningClickHouse;
   let duck: MemoryDuckDb;
   const targets: { name: string; worlds: ClickHouseWorlds; projectId: string }[] = [];
-  const data = dataOf(WORLD);
+  // Emails for matching uploaded lists; no other query reads them.
+  const world = dataOf(WORLD);
+  const data = {
+    ...world,
+    persons: (world.persons ?? []).map((p, i) =>
+      i === 1 || i === 3
+        ? { ...p, properties: { ...p.properties, email: `P${i}@Example.com` } }
+        : p,
+    ),
+  };
   before(async () => {
     ch = await startClickHouse({ shards: 2 });
     const urls = ch.nodes.map((n) => n.url);
@@ -301,6 +312,31 @@ describe('analytics on ClickHouse answers as on DuckDB', { skip: clickhouseSkipR
       const got: unknown[] = [];
       for (const q of queries(t.projectId, 'clickhouse')) got.push(await t.worlds.execute(q));
       assert.deepEqual(canon(got), canon(want), t.name);
+    }
+  });
+
+  it('event definitions and uploaded lists matched to persons', async () => {
+    const queries = (projectId: string, dialect?: 'clickhouse') => [
+      eventDefinitionsQuery(projectId, { dialect }),
+      matchPersonsQuery(projectId, 'distinct_id', ['d1', 'anon2', "x'y", 'nobody'], { dialect }),
+      matchPersonsQuery(projectId, 'email', ['p1@example.COM', 'P3@example.com', 'x'], {
+        dialect,
+      }),
+    ];
+    const sorted = (rows: readonly Record<string, unknown>[]) =>
+      [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const want = (await Promise.all(queries(data.projectId).map((q) => duck.execute(q)))).map(
+      sorted,
+    );
+    assert.ok(
+      want.every((rows) => rows.length > 0),
+      'every query answers',
+    );
+    for (const t of targets) {
+      const got = [];
+      for (const q of queries(t.projectId, 'clickhouse'))
+        got.push(sorted(await t.worlds.execute(q)));
+      assert.deepEqual(got, want, t.name);
     }
   });
 

@@ -41,6 +41,9 @@ export const fn = {
   containsText: call('containsText') as (haystack: SqlNode, needle: SqlNode) => FunctionNode,
   regexMatch: call('regexMatch') as (text: SqlNode, re: SqlNode) => FunctionNode,
   inList: call('inList') as (list: SqlNode, x: SqlNode) => FunctionNode,
+  inTexts: call('inTexts') as (list: SqlNode, x: SqlNode) => FunctionNode,
+  unnestTexts: call('unnestTexts') as (list: SqlNode) => FunctionNode,
+  lowerText: call('lowerText') as (x: SqlNode) => FunctionNode,
 };
 
 /** A table of the enclosing WITH, see {@link CteRefNode}. */

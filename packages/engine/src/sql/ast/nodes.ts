@@ -148,7 +148,9 @@ export const LocalDateTimeNode = {
  * - `nullText`, `nullDouble`, `nullBigint`, `nullJson`, `nullInstant`: typed NULLs; `emptyTextList`; `true`, `false`.
  * - `containsText(haystack, needle)`: case-insensitive for an already lower-cased needle.
  * - `regexMatch(text, re)`: RE2 search anywhere in the text.
- * - `inList(list, x)`: x is one of the values of the string list.
+ * - `inList(list, x)`: the person id x is one of the ids of the string list;
+ *   `inTexts(list, x)`: the text x is one of the list's; `unnestTexts(list)`: one row per value.
+ * - `lowerText(x)`: lower case, Unicode-aware.
  */
 export type FunctionName =
   | 'argMax'
@@ -174,7 +176,10 @@ export type FunctionName =
   | 'false'
   | 'containsText'
   | 'regexMatch'
-  | 'inList';
+  | 'inList'
+  | 'inTexts'
+  | 'unnestTexts'
+  | 'lowerText';
 
 export interface FunctionNode {
   readonly kind: 'fn';

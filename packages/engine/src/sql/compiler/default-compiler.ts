@@ -260,4 +260,7 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   containsText: 'contains(lower($0), $1)',
   regexMatch: 'regexp_matches($0, $1)',
   inList: '$1 IN (SELECT unnest($0::VARCHAR[])::UUID)',
+  inTexts: '$1 IN (SELECT unnest($0::VARCHAR[]))',
+  unnestTexts: 'unnest($0::VARCHAR[])',
+  lowerText: 'lower($0)',
 });

@@ -265,6 +265,9 @@ const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.free
   containsText: '(position(lowerUTF8($0), $1) > 0)',
   regexMatch: 'match($0, $1)',
   inList: '($1 IN (SELECT arrayJoin($0)))',
+  inTexts: '($1 IN (SELECT arrayJoin($0)))',
+  unnestTexts: 'arrayJoin($0)',
+  lowerText: 'lowerUTF8($0)',
 });
 
 export function compileClickHouse(
