@@ -14,6 +14,7 @@ import {
   startPostgres,
 } from '@opsloop/store/testing/postgres/start-postgres';
 import { ConfigError } from '../config/config.js';
+import { makeTenant } from '../security/test-tenants.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
 const skip = clickhouseSkipReason() ?? postgresSkipReason();
@@ -115,16 +116,82 @@ async function view(events: EventStore, projectId: string) {
   };
 }
 
-async function makeProject(server: TestServer) {
-  const user = `${randomUUID()}@example.com`;
-  const owner = await server.ctx.meta.users.create({ email: user, name: 'Ops', passwordHash: 'x' });
-  const org = await server.ctx.meta.orgs.create({ name: 'Ops', ownerUserId: owner.id });
-  return server.ctx.meta.projects.create({
-    orgId: org.id,
-    name: 'Shop',
-    timezone: 'UTC',
-    currency: 'USD',
+/** Every query kind, over the traffic's day (2024-05-01, UTC). */
+const QUERIES: readonly Record<string, unknown>[] = (() => {
+  const dateRange = { from: '2024-05-01', to: '2024-05-01' };
+  return [
+    { kind: 'trends', dateRange, interval: 'hour', series: [{ event: '$pageview' }] },
+    {
+      kind: 'trends',
+      dateRange,
+      series: [
+        { event: '$pageview', math: 'unique_persons' },
+        { event: 'purchase', math: 'dau' },
+      ],
+      compare: true,
+    },
+    {
+      kind: 'trends',
+      dateRange,
+      series: [{ event: '$pageview' }],
+      breakdown: { on: 'event', property: 'distinct_id' },
+    },
+    {
+      kind: 'funnel',
+      dateRange,
+      steps: [{ event: '$pageview' }, { event: 'purchase' }],
+      breakdown: { on: 'event', property: 'distinct_id' },
+    },
+    {
+      kind: 'funnel',
+      dateRange,
+      steps: [{ event: '$pageview' }, { event: 'purchase' }],
+      window: { value: 1, unit: 'day' },
+    },
+    {
+      kind: 'funnel',
+      dateRange,
+      steps: [{ event: '$pageview' }, { event: '$identify' }, { event: 'purchase' }],
+      window: { value: 1, unit: 'day' },
+      order: 'unordered',
+    },
+    {
+      kind: 'retention',
+      dateRange,
+      startEvent: { event: '$pageview' },
+      returnEvent: { event: 'purchase' },
+      period: 'day',
+      periods: 2,
+    },
+    { kind: 'lifecycle', dateRange, event: '$pageview', interval: 'day' },
+    { kind: 'stickiness', dateRange, event: '$pageview', interval: 'day' },
+    { kind: 'paths', dateRange, start: { event: '$pageview' }, steps: 3 },
+    {
+      kind: 'persons',
+      where: { performed: 'purchase', within: { days: 30 } },
+      asOf: '2024-05-02T00:00:00Z',
+    },
+    { kind: 'persons' },
+  ];
+})();
+
+/** A query's answer, with what differs between stores by design (person ids) left out. */
+async function answer(server: TestServer, projectId: string, key: string, query: object) {
+  const res = await fetch(`${server.url}/api/projects/${projectId}/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(query),
   });
+  const body: unknown = await res.json();
+  assert.equal(res.status, 200, JSON.stringify({ query, body }));
+  if (body !== null && typeof body === 'object' && 'persons' in body && Array.isArray(body.persons))
+    return {
+      ...body,
+      persons: body.persons
+        .map((p: { distinctIds: string[] }) => [...p.distinctIds].sort().join(','))
+        .sort(),
+    };
+  return body;
 }
 
 describe('two API nodes on a ClickHouse cluster and PostgreSQL', { skip }, () => {
@@ -146,8 +213,12 @@ describe('two API nodes on a ClickHouse cluster and PostgreSQL', { skip }, () =>
     ] as const;
     const embedded = await startTestServer();
     try {
-      const project = await makeProject(nodes[0]);
-      const local = await makeProject(embedded);
+      const { project, keys } = await makeTenant(nodes[0].ctx, nodes[0].url, 'cluster');
+      const { project: local, keys: localKeys } = await makeTenant(
+        embedded.ctx,
+        embedded.url,
+        'embedded',
+      );
       for (const step of STEPS) {
         for (const batch of step) {
           await send(nodes[batch.node], project.writeKey, batch.events);
@@ -170,6 +241,29 @@ describe('two API nodes on a ClickHouse cluster and PostgreSQL', { skip }, () =>
       assert.ok(a.people.some((p) => p.includes('anon-3') && p.includes('user-2')));
       assert.equal(await nodes[0].ctx.events.countEvents(project.id), sent);
       assert.equal(await nodes[1].ctx.events.countEvents(project.id), sent);
+
+      // Every query kind: both nodes answer alike, and as the embedded stores do.
+      const answers: unknown[] = [];
+      for (const query of QUERIES) {
+        const [on0, on1, want] = await Promise.all([
+          answer(nodes[0], project.id, keys.read, query),
+          answer(nodes[1], project.id, keys.read, query),
+          answer(embedded, local.id, localKeys.read, query),
+        ]);
+        assert.deepEqual(on0, want, JSON.stringify(query));
+        assert.deepEqual(on1, want, JSON.stringify(query));
+        answers.push(want);
+      }
+      // The answers are about the traffic, not empty alike.
+      const pageviews = new Set(
+        STEPS.flat().flatMap((s) =>
+          s.events.filter((e) => e.event === '$pageview').map((e) => e.uuid),
+        ),
+      ).size;
+      const hourly = answers[0] as { series: { total: number }[] };
+      assert.equal(hourly.series[0]?.total, pageviews);
+      const buyers = answers.at(-2) as { count: number; persons: string[] };
+      assert.deepEqual(buyers.persons, ['anon-1,user-1', 'anon-2,anon-3,user-2']);
     } finally {
       await Promise.all([...nodes, embedded].map((n) => n.dispose()));
     }
