@@ -1,3 +1,4 @@
+import { fn } from '../sql/ast/functions.js';
 import type { SqlNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import { toLocalNaive } from '../time/zoned.js';
@@ -48,17 +49,15 @@ export function offsetSpans(timezone: string, from: number, to: number): OffsetS
  */
 export function localDaySql(ms: SqlNode, timezone: string, from: number, to: number): SqlNode {
   const spans = offsetSpans(timezone, from, to);
-  const first = text(`${spans[0]?.offset ?? 0}::BIGINT`);
+  const bigint = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
+  const first = bigint(spans[0]?.offset ?? 0);
   const later = spans.slice(1).reverse();
   const offset =
     later.length === 0
       ? first
       : sql`CASE ${join(
-          later.map(
-            (s) =>
-              sql`WHEN ${ms} >= ${text(`${Math.trunc(s.from)}::BIGINT`)} THEN ${text(`${s.offset}::BIGINT`)}`,
-          ),
+          later.map((s) => sql`WHEN ${ms} >= ${bigint(s.from)} THEN ${bigint(s.offset)}`),
           ' ',
         )} ELSE ${first} END`;
-  return sql`((${ms} + ${offset}) // ${text(`${DAY}::BIGINT`)})::INTEGER`;
+  return fn.toInteger(fn.intDiv(sql`(${ms} + ${offset})`, bigint(DAY)));
 }

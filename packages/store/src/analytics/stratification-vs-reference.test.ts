@@ -5,6 +5,12 @@ import { referenceStageCounts } from '@opsloop/engine/stratification/reference';
 import { stageCountsQuery } from '@opsloop/engine/stratification/stage-counts-sql';
 import type { StageConfig } from '@opsloop/engine/stratification/stages';
 import fc from 'fast-check';
+import {
+  clickhouseSkipReason,
+  type RunningClickHouse,
+  startClickHouse,
+} from '../testing/clickhouse/start-clickhouse.js';
+import { ClickHouseWorlds } from './testing/clickhouse-worlds.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
 const P = (i: number) => `00000000-0000-4000-8000-00000000000${i}`;
@@ -48,6 +54,21 @@ function dataOf(events: readonly Ev[], merged: boolean): RefData {
   };
 }
 
+const AT = [T0 - 14 * DAY, T0 - 7 * DAY, T0, T0 + DAY];
+
+/** Rows of the stage-counts query as the reference's counts and flows per instant. */
+function countsAndFlows(rows: readonly Record<string, unknown>[], instants: number) {
+  const counts = Array.from({ length: instants }, () => new Map<string, number>());
+  const flows = Array.from({ length: instants }, () => new Map<string, number>());
+  for (const r of rows) {
+    const k = Number(r['k']);
+    const n = Number(r['n']);
+    if (r['from_stage'] === null) counts[k]?.set(String(r['stage']), n);
+    else flows[k]?.set(`${String(r['from_stage'])}→${String(r['stage'])}`, n);
+  }
+  return { counts, flows };
+}
+
 describe('lifecycle stages: engine vs reference on DuckDB', () => {
   let db: MemoryDuckDb;
   before(async () => {
@@ -67,19 +88,10 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
         async (events, merged, config, tz) => {
           const data = dataOf(events, merged);
           await db.load(data);
-          const at = [T0 - 14 * DAY, T0 - 7 * DAY, T0, T0 + DAY];
+          const at = AT;
           const rows = await db.execute(stageCountsQuery('p1', tz, at, config));
           const ref = referenceStageCounts(data, at, config, tz);
-          const counts = at.map(() => new Map<string, number>());
-          const flows = at.map(() => new Map<string, number>());
-          for (const r of rows) {
-            const k = Number(r['k']);
-            const n = Number(r['n']);
-            if (r['from_stage'] === null) counts[k]?.set(String(r['stage']), n);
-            else flows[k]?.set(`${String(r['from_stage'])}→${String(r['stage'])}`, n);
-          }
-          assert.deepEqual(counts, ref.counts);
-          assert.deepEqual(flows, ref.flows);
+          assert.deepEqual(countsAndFlows(rows, at.length), ref);
         },
       ),
       { numRuns: 60 },
@@ -113,5 +125,52 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
       (_, k) => rows.find((r) => r['k'] === k && r['from_stage'] === null)?.['stage'],
     );
     assert.deepEqual(stages, ['new', 'engaged', 'at_risk', 'dormant', 'churned', 'resurrected']);
+  });
+});
+
+/** Event sets drawn once and loaded together (ClickHouse inserts are slow); configs still shrink. */
+describe('lifecycle stages: engine vs reference on ClickHouse', {
+  skip: clickhouseSkipReason(),
+}, () => {
+  const pool = fc.sample(fc.tuple(fc.array(arbEvent, { maxLength: 16 }), fc.boolean()), {
+    numRuns: 20,
+    seed: 3,
+  });
+  let ch: RunningClickHouse;
+  let worlds: ClickHouseWorlds;
+  let projects: string[] = [];
+  before(async () => {
+    ch = await startClickHouse();
+    worlds = await ClickHouseWorlds.open(
+      ch.nodes.map((n) => n.url),
+      await ch.createDatabase(),
+    );
+    projects = await worlds.loadAll(pool.map(([events, merged]) => dataOf(events, merged)));
+  });
+  after(async () => {
+    await worlds?.close();
+    await ch?.stop();
+  });
+
+  it('agrees on counts and flows', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(pool.length - 1),
+        arbConfig,
+        fc.constantFrom('UTC', 'Asia/Shanghai', 'America/New_York'),
+        async (i, config, tz) => {
+          const [events, merged] = pool[i] ?? [[], false];
+          const data = dataOf(events, merged);
+          const rows = await worlds.execute(
+            stageCountsQuery(projects[i] ?? '', tz, AT, config, { dialect: 'clickhouse' }),
+          );
+          assert.deepEqual(
+            countsAndFlows(rows, AT.length),
+            referenceStageCounts(data, AT, config, tz),
+          );
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });

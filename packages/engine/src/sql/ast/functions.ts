@@ -44,6 +44,15 @@ export const fn = {
   inTexts: call('inTexts') as (list: SqlNode, x: SqlNode) => FunctionNode,
   unnestTexts: call('unnestTexts') as (list: SqlNode) => FunctionNode,
   lowerText: call('lowerText') as (x: SqlNode) => FunctionNode,
+  maxIf: call('maxIf') as (x: SqlNode, cond: SqlNode) => FunctionNode,
+  minIf: call('minIf') as (x: SqlNode, cond: SqlNode) => FunctionNode,
+  countDistinctIf: call('countDistinctIf') as (x: SqlNode, cond: SqlNode) => FunctionNode,
+  /** Only where the adapter `hasBitCount`. */
+  bitOrIf: call('bitOrIf') as (x: SqlNode, cond: SqlNode) => FunctionNode,
+  bitCount: call('bitCount') as (x: SqlNode) => FunctionNode,
+  shiftLeft: call('shiftLeft') as (x: SqlNode, n: SqlNode) => FunctionNode,
+  intDiv: call('intDiv') as (a: SqlNode, b: SqlNode) => FunctionNode,
+  asNullable: call('asNullable') as (x: SqlNode) => FunctionNode,
 };
 
 /** A table of the enclosing WITH, see {@link CteRefNode}. */

@@ -25,7 +25,9 @@ export type SqlNode =
   | MergedPersonNode
   | OverridesJoinNode
   | EventsTableNode
-  | RecordListNode;
+  | RecordListNode
+  | RecordRowsNode
+  | RecordFieldNode;
 
 export type SqlNodeKind = SqlNode['kind'];
 
@@ -151,6 +153,9 @@ export const LocalDateTimeNode = {
  * - `inList(list, x)`: the person id x is one of the ids of the string list;
  *   `inTexts(list, x)`: the text x is one of the list's; `unnestTexts(list)`: one row per value.
  * - `lowerText(x)`: lower case, Unicode-aware.
+ * - `maxIf`, `minIf`, `countDistinctIf` (x, cond): over the rows where cond holds (NULL/0 when none);
+ *   `bitOrIf`, `bitCount`, `shiftLeft`: 64-bit flags; `intDiv(a, b)`: integer division.
+ * - `asNullable(x)`: the same value, typed nullable where engines type NULL apart.
  */
 export type FunctionName =
   | 'argMax'
@@ -179,7 +184,15 @@ export type FunctionName =
   | 'inList'
   | 'inTexts'
   | 'unnestTexts'
-  | 'lowerText';
+  | 'lowerText'
+  | 'maxIf'
+  | 'minIf'
+  | 'countDistinctIf'
+  | 'bitOrIf'
+  | 'bitCount'
+  | 'shiftLeft'
+  | 'intDiv'
+  | 'asNullable';
 
 export interface FunctionNode {
   readonly kind: 'fn';
@@ -344,3 +357,40 @@ export function recordFields(
   if (Array.isArray(record)) return Object.fromEntries(names.map((n, i) => [n, record[i]]));
   return record !== null && typeof record === 'object' ? (record as Record<string, unknown>) : {};
 }
+
+/**
+ * In a SELECT list: one output row per record (a list of records unnested),
+ * all records with these fields. Read a field with {@link RecordFieldNode}.
+ */
+export interface RecordRowsNode {
+  readonly kind: 'recordRows';
+  readonly fields: readonly string[];
+  readonly rows: readonly (readonly SqlNode[])[];
+}
+export const RecordRowsNode = {
+  create: (fields: readonly string[], rows: readonly (readonly SqlNode[])[]): RecordRowsNode => {
+    if (rows.length === 0 || rows.some((r) => r.length !== fields.length))
+      throw new RangeError('records need one value per field');
+    return Object.freeze({
+      kind: 'recordRows',
+      fields: Object.freeze(fields.map(plainName)),
+      rows: Object.freeze(rows.map((r) => Object.freeze([...r]))),
+    });
+  },
+  is: (n: SqlNode): n is RecordRowsNode => n.kind === 'recordRows',
+};
+
+/** Field `name` of a record column made by a {@link RecordRowsNode} with `fields`. */
+export interface RecordFieldNode {
+  readonly kind: 'recordField';
+  readonly record: SqlNode;
+  readonly fields: readonly string[];
+  readonly name: string;
+}
+export const RecordFieldNode = {
+  create: (record: SqlNode, fields: readonly string[], name: string): RecordFieldNode => {
+    if (!fields.includes(name)) throw new RangeError(`no field ${name}`);
+    return Object.freeze({ kind: 'recordField', record, fields: Object.freeze([...fields]), name });
+  },
+  is: (n: SqlNode): n is RecordFieldNode => n.kind === 'recordField',
+};

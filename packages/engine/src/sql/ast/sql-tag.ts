@@ -20,6 +20,8 @@ const NODE_KINDS = new Set([
   'overridesJoin',
   'eventsTable',
   'recordList',
+  'recordRows',
+  'recordField',
 ]);
 
 function isNode(x: unknown): x is SqlNode {

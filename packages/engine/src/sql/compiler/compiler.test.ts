@@ -28,6 +28,7 @@ const inlining: DialectAdapter = {
   hasGroupingSets: false,
   hasInequalityJoins: false,
   hasFullJoins: false,
+  hasBitCount: false,
   hasMultipleJoins: false,
 };
 class InliningCompiler extends DefaultCompiler {

@@ -12,7 +12,9 @@ import type {
   MergedPersonNode,
   OverridesJoinNode,
   RawNode,
+  RecordFieldNode,
   RecordListNode,
+  RecordRowsNode,
   ShiftLocalNode,
   SqlNode,
   SqlNodeKind,
@@ -54,6 +56,8 @@ export class DefaultCompiler {
     overridesJoin: (n) => this.visitOverridesJoin(n),
     eventsTable: (n) => this.visitEventsTable(n),
     recordList: (n) => this.visitRecordList(n),
+    recordRows: (n) => this.visitRecordRows(n),
+    recordField: (n) => this.visitRecordField(n),
   };
 
   constructor(protected readonly adapter: DialectAdapter) {}
@@ -221,6 +225,25 @@ export class DefaultCompiler {
     this.append('))');
   }
 
+  protected visitRecordRows(node: RecordRowsNode): void {
+    this.append('unnest([');
+    node.rows.forEach((row, i) => {
+      this.append(i > 0 ? ', {' : '{');
+      row.forEach((v, j) => {
+        this.append(`${j > 0 ? ', ' : ''}${node.fields[j]}: `);
+        this.visit(v);
+      });
+      this.append('}');
+    });
+    this.append('])');
+  }
+
+  protected visitRecordField(node: RecordFieldNode): void {
+    this.append('struct_extract(');
+    this.visit(node.record);
+    this.append(`, ${this.literal(node.name)})`);
+  }
+
   protected visitEventsTable(node: EventsTableNode): void {
     this.append(`events ${node.alias}`);
   }
@@ -263,4 +286,12 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   inTexts: '$1 IN (SELECT unnest($0::VARCHAR[]))',
   unnestTexts: 'unnest($0::VARCHAR[])',
   lowerText: 'lower($0)',
+  maxIf: 'max($0) FILTER (WHERE $1)',
+  minIf: 'min($0) FILTER (WHERE $1)',
+  countDistinctIf: 'count(DISTINCT $0) FILTER (WHERE $1)',
+  bitOrIf: 'bit_or($0) FILTER (WHERE $1)',
+  bitCount: 'bit_count($0)',
+  shiftLeft: '($0 << $1)',
+  intDiv: '($0 // $1)',
+  asNullable: '$0',
 });

@@ -15,6 +15,8 @@ export interface DialectAdapter {
   readonly hasInequalityJoins: boolean;
   /** FULL OUTER JOIN that fills the missing side with NULLs (18.16's fails under `join_use_nulls`). */
   readonly hasFullJoins: boolean;
+  /** A bit population count (else planners count distinct values instead of day flags). */
+  readonly hasBitCount: boolean;
   /** More than one JOIN in one SELECT (else the planner nests them). */
   readonly hasMultipleJoins: boolean;
 }

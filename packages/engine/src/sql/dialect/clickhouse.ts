@@ -10,7 +10,9 @@ import type {
   LocalTimeNode,
   MergedPersonNode,
   OverridesJoinNode,
+  RecordFieldNode,
   RecordListNode,
+  RecordRowsNode,
   ShiftLocalNode,
   SqlNode,
   TimeBucketNode,
@@ -37,6 +39,7 @@ export const clickhouseAdapter: DialectAdapter = Object.freeze({
   hasGroupingSets: false,
   hasInequalityJoins: false,
   hasFullJoins: false,
+  hasBitCount: false,
   hasMultipleJoins: false,
 });
 
@@ -131,6 +134,25 @@ export class ClickHouseCompiler extends DefaultCompiler {
   }
 
   protected override visitOverridesJoin(_node: OverridesJoinNode): void {}
+
+  protected override visitRecordRows(node: RecordRowsNode): void {
+    this.append('arrayJoin([');
+    node.rows.forEach((row, i) => {
+      this.append(i > 0 ? ', tuple(' : 'tuple(');
+      row.forEach((v, j) => {
+        if (j > 0) this.append(', ');
+        this.visit(v);
+      });
+      this.append(')');
+    });
+    this.append('])');
+  }
+
+  protected override visitRecordField(node: RecordFieldNode): void {
+    this.append('tupleElement(');
+    this.visit(node.record);
+    this.append(`, ${node.fields.indexOf(node.name) + 1})`);
+  }
 
   /** Tuples (18.16 has no named ones): records come back as arrays in field order. */
   protected override visitRecordList(node: RecordListNode): void {
@@ -268,6 +290,16 @@ const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.free
   inTexts: '($1 IN (SELECT arrayJoin($0)))',
   unnestTexts: 'arrayJoin($0)',
   lowerText: 'lowerUTF8($0)',
+  // -If aggregates give the type's default, not NULL, when no row matches.
+  maxIf: 'if(countIf($1) = 0, NULL, maxIf($0, $1))',
+  minIf: 'if(countIf($1) = 0, NULL, minIf($0, $1))',
+  countDistinctIf: 'uniqExactIf($0, $1)',
+  bitOrIf: 'groupBitOrIf(toUInt64($0), $1)',
+  // 18.16 has no bitCount; adapters say so (`hasBitCount`), and planners avoid it.
+  bitCount: 'arraySum(arrayMap(i -> bitTest(toUInt64($0), i), range(64)))',
+  shiftLeft: 'bitShiftLeft($0, $1)',
+  intDiv: 'intDiv($0, $1)',
+  asNullable: 'toNullable($0)',
 });
 
 export function compileClickHouse(

@@ -11,6 +11,7 @@ export const duckdbAdapter: DialectAdapter = Object.freeze({
   hasGroupingSets: true,
   hasInequalityJoins: true,
   hasFullJoins: true,
+  hasBitCount: true,
   hasMultipleJoins: true,
 });
 
