@@ -287,6 +287,6 @@ describe('analytics engine on ClickHouse agrees with the reference', {
       if (id === undefined) throw new Error('a world outside the loaded pool');
       return id;
     },
-    runs: (n) => Math.ceil(n / 3),
+    runs: (n) => Math.ceil(n / 4),
   }));
 });
