@@ -49,6 +49,13 @@ const timed = (store, prefix) =>
     },
   });
 
+// Peak V8 heap beside the peak RSS: the rest is DuckDB's and SQLite's memory and buffers.
+let peakHeapMb = 0;
+const sampler = setInterval(() => {
+  peakHeapMb = Math.max(peakHeapMb, Math.round(process.memoryUsage().heapTotal / 2 ** 20));
+}, 250);
+sampler.unref();
+
 const loadBefore = load();
 try {
   const started = performance.now();
@@ -111,7 +118,7 @@ try {
     `demo seed via ${viaPipeline ? 'pipeline' : 'bulk path'}${flag('inline') ? ' (inline loader)' : ''}: ${persons} persons, ${days} days → ` +
       `${summary.events} events in ${wall.toFixed(1)} s wall (open to close) = ` +
       `${Math.round(summary.events / wall).toLocaleString('en')} events/s; ` +
-      `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; peak RSS ${rssMb} MB; ` +
+      `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; peak RSS ${rssMb} MB (V8 heap ${peakHeapMb} MB); ` +
       `load before ${loadBefore}, after ${load()}`,
   );
   if (flag('phases')) {

@@ -27,9 +27,10 @@ export class EventStoreLockedError extends Error {
 
 export interface DuckDBEventStoreOptions {
   /**
-   * Encoded rows of at least this many characters are loaded through a
-   * temporary file that DuckDB reads on all its threads; shorter ones go in
-   * as one string parameter (a file costs more than it saves on a few rows).
+   * Encoded rows of at least this many characters are loaded through
+   * temporary files that DuckDB's CSV reader splits (`loadRowsFromFile`: far
+   * less memory than one huge string parameter split into lists); shorter ones
+   * go in as that one string (two files cost more than they save on a few rows).
    */
   readonly fileLoadFromChars?: number;
   /** Called after each committed write with where its time went (for profiling). */
@@ -44,7 +45,7 @@ export interface WriteTiming {
   readonly commitMs: number;
 }
 
-/** About 3k spooled events: below this the inline statement is as fast as a file. */
+/** About 3k spooled events; a flush of a few rows stays inline. Not tuned finely. */
 const FILE_LOAD_FROM_CHARS = 1_000_000;
 
 /** A retried event may carry a slightly different (skew-corrected) timestamp. */

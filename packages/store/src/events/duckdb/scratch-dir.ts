@@ -31,7 +31,11 @@ export class ScratchDir {
   ): Promise<T> {
     const paths = contents.map(() => join(this.path, `rows-${this.next++}.csv`));
     try {
-      await Promise.all(contents.map((bytes, i) => writeFile(paths[i] as string, bytes)));
+      // Settled, not all: no write may still be running when the files are removed.
+      const written = await Promise.allSettled(
+        contents.map((bytes, i) => writeFile(paths[i] as string, bytes)),
+      );
+      for (const w of written) if (w.status === 'rejected') throw w.reason;
       return await use(paths);
     } finally {
       await Promise.all(paths.map((path) => rm(path, { force: true })));
