@@ -121,8 +121,13 @@ describe('analytics through the ClickHouse event store', { skip: clickhouseSkipR
     });
     if (q.kind !== 'trends') throw new Error('parse');
     const got = await runAnalyticsQuery(store, q, ctx);
-    assert.deepEqual(canon(got), canon(referenceTrends(DATA, q, ctx)));
     assert.ok('series' in got);
+    // The reference lists breakdown values as it meets them; the engine orders ties by value.
+    const byValue = (r: typeof got) =>
+      [...r.series].sort((a, b) =>
+        String(a.breakdownValue).localeCompare(String(b.breakdownValue)),
+      );
+    assert.deepEqual(canon(byValue(got)), canon(byValue(referenceTrends(DATA, q, ctx))));
     assert.deepEqual(
       got.series.map((s) => [s.breakdownValue, s.total]),
       [
