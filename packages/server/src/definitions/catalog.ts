@@ -88,7 +88,9 @@ async function build(ctx: AppContext, projectId: string, at: number): Promise<Ca
     }));
   const event = await props('event');
   const person = await props('person');
-  const events = (await ctx.events.execute(eventDefinitionsQuery(projectId))).map((r) => {
+  const events = (
+    await ctx.events.execute(eventDefinitionsQuery(projectId, { dialect: ctx.events.dialect }))
+  ).map((r) => {
     const last = num(r['last_seen']);
     return {
       name: String(r['event']),

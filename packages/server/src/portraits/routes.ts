@@ -61,7 +61,7 @@ export function portraitRoutes(ctx: AppContext) {
         } catch (e) {
           throw asBadRequest(e);
         }
-        const spec = { projectId, segment, asOf: ctx.now() };
+        const spec = { projectId, segment, asOf: ctx.now(), dialect: ctx.events.dialect };
         const [sizes] = await ctx.events.execute(portraitSizesQuery(spec));
         const segSize = num(sizes?.['segment']) ?? 0;
         const everyone = num(sizes?.['everyone']) ?? 0;

@@ -28,7 +28,7 @@ export async function checkSegmentFilter(
       path,
       ...(options.selfId ? { self: { id: options.selfId, filter } } : {}),
     });
-    segmentMembersQuery(resolved, { projectId, asOf: ctx.now() });
+    segmentMembersQuery(resolved, { projectId, asOf: ctx.now(), dialect: ctx.events.dialect });
     return resolved;
   } catch (e) {
     throw asBadRequest(e);
@@ -48,7 +48,11 @@ export async function computeSegment(
     self: { id: segment.id, filter: segment.filter },
   });
   const rows = await ctx.events.execute(
-    segmentMembersQuery(resolved, { projectId: segment.projectId, asOf: at }),
+    segmentMembersQuery(resolved, {
+      projectId: segment.projectId,
+      asOf: at,
+      dialect: ctx.events.dialect,
+    }),
   );
   return ctx.meta.segments.applyMembership(
     segment.id,
@@ -77,7 +81,9 @@ export async function matchUpload(
   const key = (v: string) => (by === 'email' ? v.toLowerCase() : v);
   for (let i = 0; i < values.length; i += MATCH_CHUNK) {
     const chunk = [...new Set(values.slice(i, i + MATCH_CHUNK).map((v) => v.value))];
-    for (const r of await ctx.events.execute(matchPersonsQuery(projectId, by, chunk)))
+    for (const r of await ctx.events.execute(
+      matchPersonsQuery(projectId, by, chunk, { dialect: ctx.events.dialect }),
+    ))
       found.set(key(String(r['value'])), String(r['id']));
   }
   const personIds = new Set<string>();

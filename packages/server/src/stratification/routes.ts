@@ -77,6 +77,7 @@ export function stratificationRoutes(ctx: AppContext) {
             auth.project.timezone,
             periods.map((p) => p.end),
             config,
+            { dialect: ctx.events.dialect },
           ),
         );
         const counts = periods.map(() => Object.fromEntries(STAGES.map((s) => [s, 0])));
@@ -137,7 +138,9 @@ export function stratificationRoutes(ctx: AppContext) {
       handler: async ({ auth, query }) => {
         const config = await rfmConfigOf(ctx, auth.project.id);
         const asOf = ctx.now();
-        const rows = await ctx.events.execute(rfmScoresQuery(auth.project.id, asOf, config));
+        const rows = await ctx.events.execute(
+          rfmScoresQuery(auth.project.id, asOf, config, { dialect: ctx.events.dialect }),
+        );
         const tiers = new Map<RfmTier, { persons: number; monetary: number }>(
           RFM_TIERS.map((t) => [t, { persons: 0, monetary: 0 }]),
         );
@@ -194,6 +197,7 @@ export function stratificationRoutes(ctx: AppContext) {
             asOf: ctx.now(),
             activeEvents: config.activeEvents,
             ...query,
+            dialect: ctx.events.dialect,
           }),
         );
         const perWeek = (n: number, days: number) => Math.round((n / days) * 7 * 10) / 10;
