@@ -1,4 +1,5 @@
-import { EpochMsNode } from '../sql/ast/nodes.js';
+import { fn } from '../sql/ast/functions.js';
+import { EpochMsNode, EventsTableNode } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
 import { compileDuckDb, compileFor, type PeopleDialect } from './person-scope.js';
@@ -22,14 +23,28 @@ export function eventDefinitionsQuery(
  * properties) or of its persons (person properties), with the JSON type and up
  * to five example values each. Columns: name, type, n (rows with the
  * property in the sample), examples (list of text).
+ *
+ * ClickHouse 18.16 cannot list the keys of a JSON text in SQL: there the
+ * query returns the sample itself, one `j` (JSON text) per row (the newest
+ * events, or the persons), for {@link summarizeProperties} to read.
  */
 export function propertyDefinitionsQuery(
   projectId: string,
   on: 'event' | 'person',
   sampleSize: number,
+  options: { readonly dialect?: PeopleDialect | undefined } = {},
 ): CompiledQuery {
   if (!Number.isSafeInteger(sampleSize) || sampleSize < 1)
     throw new RangeError(`not a sample size: ${sampleSize}`);
+  if (options.dialect === 'clickhouse') {
+    const scan = sql`e.project_id = ${projectId} AND e.properties <> ''`;
+    return compileFor(
+      'clickhouse',
+      on === 'event'
+        ? sql`SELECT e.properties AS j FROM ${EventsTableNode.create('e', scan)} WHERE ${scan} ORDER BY e.timestamp DESC, e.uuid LIMIT ${sampleSize}`
+        : sql`SELECT ${fn.argMax(text('properties'), text('version'))} AS j FROM persons WHERE project_id = ${projectId} GROUP BY id ORDER BY id LIMIT ${sampleSize}`,
+    );
+  }
   // USING SAMPLE applies before WHERE, so the project's rows are picked first, then sampled.
   const rows =
     on === 'event'

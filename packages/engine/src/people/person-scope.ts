@@ -126,24 +126,54 @@ export function scanScope(
   return { events: [...events].sort(), fromMs: asOf - days * 86_400_000 };
 }
 
+/** Options of the person queries: the event store's engine (default DuckDB). */
+export interface PeopleOptions {
+  readonly dialect?: PeopleDialect | undefined;
+}
+
+/**
+ * A person id given as text, typed as the stores keep it: a UUID in DuckDB,
+ * plain lower-case text in ClickHouse (which has neither a UUID column here
+ * nor `::` casts).
+ */
+export function personIdValue(id: string, dialect: PeopleDialect | undefined): SqlNode {
+  return dialect === 'clickhouse' ? sql`${id}` : sql`${id}::UUID`;
+}
+
 /** The events of one person, including those stored under persons later merged into it. */
-export function personEventsWhere(projectId: string, personId: string, alias = 'e'): SqlNode {
+export function personEventsWhere(
+  projectId: string,
+  personId: string,
+  alias = 'e',
+  options: PeopleOptions = {},
+): SqlNode {
   const a = text(alias);
-  return sql`${a}.project_id = ${projectId} AND (${a}.person_id = ${personId}::UUID OR ${a}.person_id IN (SELECT old_person_id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${personId}::UUID))`;
+  const id = personIdValue(personId, options.dialect);
+  return sql`${a}.project_id = ${projectId} AND (${a}.person_id = ${id} OR ${a}.person_id IN (SELECT old_person_id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${id}))`;
 }
 
 /** The ids of persons merged into `personId` (column `id`). */
-export function mergedIdsQuery(projectId: string, personId: string): CompiledQuery {
-  return compileDuckDb(
-    sql`SELECT old_person_id::VARCHAR AS id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${personId}::UUID ORDER BY 1`,
+export function mergedIdsQuery(
+  projectId: string,
+  personId: string,
+  options: PeopleOptions = {},
+): CompiledQuery {
+  return compileFor(
+    options.dialect,
+    sql`SELECT ${fn.toText(text('old_person_id'))} AS id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${personIdValue(personId, options.dialect)} ORDER BY id`,
   );
 }
 
 /** The events of a person given every id they were stored under (a constant list scans faster). */
-export function eventsOfIds(projectId: string, ids: readonly string[], alias = 'e'): SqlNode {
+export function eventsOfIds(
+  projectId: string,
+  ids: readonly string[],
+  alias = 'e',
+  options: PeopleOptions = {},
+): SqlNode {
   const a = text(alias);
   return sql`${a}.project_id = ${projectId} AND ${a}.person_id IN (${join(
-    ids.map((id) => sql`${id}::UUID`),
+    ids.map((id) => personIdValue(id, options.dialect)),
     ', ',
   )})`;
 }

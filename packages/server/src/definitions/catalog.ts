@@ -2,6 +2,7 @@ import {
   eventDefinitionsQuery,
   propertyDefinitionsQuery,
 } from '@opsloop/engine/people/definitions';
+import { summarizeProperties } from '@opsloop/engine/people/property-summary';
 import { eventColumnOf } from '@opsloop/engine/plan/properties';
 import type { Filter } from '@opsloop/schema';
 import type { AppContext } from '../app-context.js';
@@ -79,13 +80,24 @@ export function forgetCatalog(ctx: AppContext, projectId: string): void {
 }
 
 async function build(ctx: AppContext, projectId: string, at: number): Promise<Catalog> {
-  const props = async (on: 'event' | 'person') =>
-    (await ctx.events.execute(propertyDefinitionsQuery(projectId, on, SAMPLE))).map((r) => ({
+  const dialect = ctx.events.dialect;
+  const props = async (on: 'event' | 'person') => {
+    const rows = await ctx.events.execute(
+      propertyDefinitionsQuery(projectId, on, SAMPLE, { dialect }),
+    );
+    // ClickHouse 18.16 cannot list JSON keys in SQL: it returns the sample, read here.
+    const defs: readonly Record<string, unknown>[] =
+      dialect === 'clickhouse'
+        ? summarizeProperties(rows.map((r) => String(r['j'] ?? ''))).map((p) => ({ ...p }))
+        : rows;
+    return defs.map((r) => ({
       name: String(r['name']),
       type: String(r['type'] ?? 'VARCHAR').toLowerCase(),
       seen: num(r['n']) ?? 0,
-      examples: Array.isArray(r['examples']) ? r['examples'].map(String) : [],
+      // Sorted: the engines list a property's examples in no particular order.
+      examples: Array.isArray(r['examples']) ? r['examples'].map(String).sort() : [],
     }));
+  };
   const event = await props('event');
   const person = await props('person');
   const events = (

@@ -1,4 +1,9 @@
-import { personCountQuery, personListQuery } from '@opsloop/engine/people/person-list';
+import {
+  personCountQuery,
+  personDistinctIdsQuery,
+  personListQuery,
+  personSeenQuery,
+} from '@opsloop/engine/people/person-list';
 import { resolveFilter } from '@opsloop/engine/segments/resolve';
 import type { Filter } from '@opsloop/schema';
 import type { AppContext } from '../app-context.js';
@@ -43,15 +48,19 @@ export async function listPersons(
   q: { where?: Filter | undefined; search?: string | undefined; limit: number; offset: number },
 ): Promise<{ count: number; persons: PersonSummary[] }> {
   const where = await resolvePersonFilter(ctx, projectId, q.where, 'query.where');
-  const spec = { projectId, where, search: q.search, asOf: ctx.now() };
+  const dialect = ctx.events.dialect;
+  const spec = { projectId, where, search: q.search, asOf: ctx.now(), dialect };
   let rows: Record<string, unknown>[];
   try {
     rows = await ctx.events.execute(personListQuery({ ...spec, limit: q.limit, offset: q.offset }));
   } catch (e) {
     throw asBadRequest(e);
   }
+  // Engines without window functions answer the page alone: the rest comes by the page's ids.
+  if (rows.length > 0 && !('total' in (rows[0] ?? {})))
+    rows = await withSeenAndIds(ctx, projectId, rows);
   const count =
-    rows.length > 0
+    rows.length > 0 && rows[0]?.['total'] !== undefined
       ? (num(rows[0]?.['total']) ?? 0)
       : (num((await ctx.events.execute(personCountQuery(spec)))[0]?.['n']) ?? 0);
   return {
@@ -71,4 +80,32 @@ export async function listPersons(
       };
     }),
   };
+}
+
+/** The page's rows with their seen times and distinct ids, read by id. */
+async function withSeenAndIds(
+  ctx: AppContext,
+  projectId: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const options = { dialect: ctx.events.dialect };
+  const ids = rows.map((r) => String(r['id']));
+  const seen = new Map<string, Record<string, unknown>>();
+  for (const r of await ctx.events.execute(personSeenQuery(projectId, ids, options)))
+    seen.set(String(r['id']), r);
+  const distinct = new Map<string, string[]>();
+  for (const r of await ctx.events.execute(personDistinctIdsQuery(projectId, ids, options))) {
+    const list = distinct.get(String(r['id'])) ?? [];
+    list.push(String(r['distinct_id']));
+    distinct.set(String(r['id']), list);
+  }
+  return rows.map((r) => {
+    const s = seen.get(String(r['id']));
+    return {
+      ...r,
+      distinct_ids: distinct.get(String(r['id'])) ?? [],
+      first_seen: s?.['first_seen'] ?? null,
+      last_seen: s?.['last_seen'] ?? null,
+    };
+  });
 }

@@ -36,10 +36,11 @@ export async function loadProfile(
   options: { historyLimit: number },
 ): Promise<PersonProfile> {
   if (!isPersonId(personId)) throw notFound('The person');
-  const [row] = await ctx.events.execute(personProfileQuery(projectId, personId));
+  const dialect = ctx.events.dialect;
+  const [row] = await ctx.events.execute(personProfileQuery(projectId, personId, { dialect }));
   if (!row) throw notFound('The person');
   const history = await ctx.events.execute(
-    propertyHistoryQuery(projectId, personId, options.historyLimit),
+    propertyHistoryQuery(projectId, personId, options.historyLimit, { dialect }),
   );
   const groups = new Map<string, { type: string; key: string }>();
   for (const g of Array.isArray(row['groups']) ? row['groups'] : [])
@@ -49,7 +50,8 @@ export async function loadProfile(
   return {
     id: personId,
     properties: json(row['props']),
-    isIdentified: row['is_identified'] === true,
+    // Engines without booleans (ClickHouse) answer 1/0.
+    isIdentified: row['is_identified'] === true || Number(row['is_identified']) === 1,
     createdAt: iso(num(row['created_at'])),
     distinctIds: Array.isArray(row['distinct_ids']) ? row['distinct_ids'].map(String) : [],
     firstSeen: iso(num(row['first_seen'])),
@@ -109,11 +111,12 @@ export async function loadTimeline(
   options: { limit: number; cursor?: TimelineCursor | undefined },
 ): Promise<{ events: TimelineEvent[]; next: string | null }> {
   if (!isPersonId(personId)) throw notFound('The person');
-  const mergedIds = (await ctx.events.execute(mergedIdsQuery(projectId, personId))).map((r) =>
-    String(r['id']),
-  );
+  const dialect = ctx.events.dialect;
+  const mergedIds = (
+    await ctx.events.execute(mergedIdsQuery(projectId, personId, { dialect }))
+  ).map((r) => String(r['id']));
   const rows = await ctx.events.execute(
-    timelineQuery(projectId, personId, { ...options, mergedIds }),
+    timelineQuery(projectId, personId, { ...options, mergedIds, dialect }),
   );
   const events = rows.map((r) => ({
     uuid: String(r['uuid']),

@@ -102,7 +102,13 @@ export function stratificationRoutes(ctx: AppContext) {
           flows: periods.slice(1).map((p, i) => ({
             from: periods[i]?.label,
             to: p.label,
-            links: (links[i + 1] ?? []).sort((a, b) => b.value - a.value),
+            // Ties in a fixed order: engines return the rows in no particular one.
+            links: (links[i + 1] ?? []).sort(
+              (a, b) =>
+                b.value - a.value ||
+                stageRank(a.from) - stageRank(b.from) ||
+                stageRank(a.to) - stageRank(b.to),
+            ),
           })),
         };
       },
@@ -222,3 +228,6 @@ export function stratificationRoutes(ctx: AppContext) {
     }),
   ];
 }
+
+/** A stage's place in STAGES ('none', not seen yet, before all). */
+const stageRank = (s: string): number => (STAGES as readonly string[]).indexOf(s);
