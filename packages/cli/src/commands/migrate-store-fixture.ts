@@ -130,6 +130,9 @@ export async function seedEmbedded(dataDir: string, run: (argv: string[]) => Pro
       target: segment.id,
       details: { name: 'Five' },
     });
+    // Short-lived coordination rows are copied like any other table.
+    await meta.signInFailures.record(['bo@x.io\n127.0.0.1', 'bo@x.io\n*'], Date.now(), 0);
+    await meta.jobLeases.acquire('people-jobs', 'embedded-node', Date.now(), 1000);
   } finally {
     await meta.close();
   }

@@ -78,6 +78,8 @@ describe('opsloop migrate-store', { skip }, () => {
     for (const phase of ['metadata', 'identity', 'events', 'event identity']) {
       assert.match(first.stderr, new RegExp(`^${phase}: \\d+ rows in`, 'm'));
     }
+    // Coordination rows (sign-in throttle, job leases) stay behind.
+    assert.doesNotMatch(first.stdout, /^meta (sign_in_failures|job_leases) /m);
     // Every metadata table was exercised: none of them is empty on either side.
     for (const line of first.stdout.split('\n').filter((l) => l.startsWith('meta '))) {
       assert.doesNotMatch(line, /\s0\s+0\s+ok$/, `an empty table proves nothing: ${line}`);

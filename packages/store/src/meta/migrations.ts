@@ -15,6 +15,12 @@ export interface Migration {
   readonly name: string;
   readonly sql: string;
   readonly postgresAfter?: string;
+  /**
+   * Tables this migration creates for short-lived coordination state
+   * (throttles, leases): every store has them, but moving an install to other
+   * stores (`opsloop migrate-store`) leaves their rows behind.
+   */
+  readonly transientTables?: readonly string[];
 }
 
 /** The SQL a dialect runs for a migration. */
@@ -185,10 +191,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'failed sign-ins shared by every API node',
     sql: SIGN_IN_FAILURES_SQL,
+    transientTables: ['sign_in_failures'],
   },
   {
     version: 5,
     name: 'leases on background jobs, so one API node runs each',
     sql: JOB_LEASES_SQL,
+    transientTables: ['job_leases'],
   },
 ];

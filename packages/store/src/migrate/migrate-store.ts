@@ -71,7 +71,9 @@ export interface MigrateStoreReport {
  */
 export async function migrateStore(options: MigrateStoreOptions): Promise<MigrateStoreReport> {
   const report = options.onProgress ?? (() => undefined);
-  const plan = copyOrder(metaTables(MIGRATIONS));
+  const known = copyOrder(metaTables(MIGRATIONS));
+  const transient = new Set(MIGRATIONS.flatMap((m) => m.transientTables ?? []));
+  const plan = known.filter((t) => !transient.has(t.name));
   const source = await openEmbeddedSource(options.dataDir);
   try {
     const tables = source.meta
@@ -79,7 +81,7 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Migrat
       .all() as Array<{ name: string }>;
     const unplanned = unplannedTables(
       tables.map((t) => t.name),
-      plan,
+      known,
     );
     if (unplanned.length > 0) {
       throw new MigrateError(
