@@ -8,6 +8,7 @@ import { clickhouseAdapter } from '../sql/dialect/clickhouse.js';
 import { duckdbAdapter } from '../sql/dialect/duckdb.js';
 import {
   compileFor,
+  inIdentitySubquery,
   matchingPersons,
   type PeopleDialect,
   type PeopleOptions,
@@ -74,7 +75,7 @@ export function personSeenQuery(
   options: PeopleOptions = {},
 ): CompiledQuery {
   const list = sql`${[...ids]}`;
-  const scan = sql`e.project_id = ${projectId} AND (${fn.inList(list, text('e.person_id'))} OR e.person_id IN (SELECT old_person_id FROM person_overrides WHERE project_id = ${projectId} AND ${fn.inList(list, text('person_id'))}))`;
+  const scan = sql`e.project_id = ${projectId} AND (${fn.inList(list, text('e.person_id'))} OR e.person_id ${inIdentitySubquery(options.dialect)} (SELECT old_person_id FROM person_overrides WHERE project_id = ${projectId} AND ${fn.inList(list, text('person_id'))}))`;
   return compileFor(
     options.dialect,
     sql`SELECT ${fn.toText(PERSON)} AS id, ${EpochMsNode.create(text('min(e.timestamp)'))} AS first_seen, ${EpochMsNode.create(text('max(e.timestamp)'))} AS last_seen

@@ -140,6 +140,16 @@ export function personIdValue(id: string, dialect: PeopleDialect | undefined): S
   return dialect === 'clickhouse' ? sql`${id}` : sql`${id}::UUID`;
 }
 
+/**
+ * `IN` for a subquery over the identity tables inside a filter of the events:
+ * ClickHouse sends a Distributed table's filter to every shard, where the
+ * subquery's tables would be looked up in the shard's default database, so
+ * it runs the subquery once where the query came in (`GLOBAL IN`).
+ */
+export function inIdentitySubquery(dialect: PeopleDialect | undefined): SqlNode {
+  return text(dialect === 'clickhouse' ? 'GLOBAL IN' : 'IN');
+}
+
 /** The events of one person, including those stored under persons later merged into it. */
 export function personEventsWhere(
   projectId: string,
@@ -149,7 +159,7 @@ export function personEventsWhere(
 ): SqlNode {
   const a = text(alias);
   const id = personIdValue(personId, options.dialect);
-  return sql`${a}.project_id = ${projectId} AND (${a}.person_id = ${id} OR ${a}.person_id IN (SELECT old_person_id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${id}))`;
+  return sql`${a}.project_id = ${projectId} AND (${a}.person_id = ${id} OR ${a}.person_id ${inIdentitySubquery(options.dialect)} (SELECT old_person_id FROM person_overrides WHERE project_id = ${projectId} AND person_id = ${id}))`;
 }
 
 /** The ids of persons merged into `personId` (column `id`). */
