@@ -45,6 +45,9 @@ const CHUNK = Number(arg('chunk', 1_000_000));
 const CH_MEMORY = Number(arg('ch-memory', 10_000_000_000));
 const PROFILE = !process.argv.includes('--no-profile');
 
+// Exit through 'exit' on Ctrl-C, so the harness's exit hook kills the ClickHouse servers.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
 const started = performance.now();
 const clock = () => `[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s]`;
 const log = (line) => console.log(`${clock()} ${line}`);
