@@ -1,4 +1,13 @@
-import type { CompiledQuery } from '@opsloop/engine';
+import {
+  type CompiledQuery,
+  EpochMsNode,
+  EventsTableNode,
+  InstantNode,
+  sql,
+  text,
+} from '@opsloop/engine';
+import { compileFor, type PeopleDialect } from '@opsloop/engine/people/person-scope';
+import { summarizeProperties } from '@opsloop/engine/people/property-summary';
 
 /** How far back event names are looked for: long enough to list every event in use. */
 export const NAMES_LOOKBACK_DAYS = 90;
@@ -12,21 +21,41 @@ export const MAX_PROPERTIES = 300;
  * counts and last arrival, most frequent first. It stands in for the event
  * definitions until a definitions store exists, and feeds the console's pickers.
  */
-export function eventNamesQuery(projectId: string, now: number): CompiledQuery {
-  return {
-    sql: `SELECT event AS name, count(*) AS n, epoch_ms(max(timestamp)) AS last_seen
-      FROM events
-      WHERE project_id = $1 AND timestamp >= to_timestamp($2::DOUBLE / 1000)
-      GROUP BY event ORDER BY n DESC, name LIMIT ${MAX_NAMES}`,
-    parameters: [projectId, now - NAMES_LOOKBACK_DAYS * 86_400_000],
-  };
+export function eventNamesQuery(
+  projectId: string,
+  now: number,
+  options: { dialect?: PeopleDialect | undefined } = {},
+): CompiledQuery {
+  const scan = sql`e.project_id = ${projectId} AND e.timestamp >= ${InstantNode.create(now - NAMES_LOOKBACK_DAYS * 86_400_000)}`;
+  return compileFor(
+    options.dialect,
+    sql`SELECT e.event AS name, count(*) AS n, ${EpochMsNode.create(text('max(e.timestamp)'))} AS last_seen
+FROM ${EventsTableNode.create('e', scan)} WHERE ${scan}
+GROUP BY e.event ORDER BY n DESC, name LIMIT ${text(String(MAX_NAMES))}`,
+  );
 }
 
 /**
  * Property keys of the newest {@link PROPERTY_SAMPLE} events (of one name, or
- * of all), with how many of those events carry each.
+ * of all), with how many of those events carry each: rows name, n. ClickHouse
+ * 18.16 cannot list JSON keys in SQL: there the rows are the sampled
+ * properties (`j`, JSON text), for {@link propertyNamesOf} to count.
  */
-export function propertyNamesQuery(projectId: string, event: string | null): CompiledQuery {
+export function propertyNamesQuery(
+  projectId: string,
+  event: string | null,
+  options: { dialect?: PeopleDialect | undefined } = {},
+): CompiledQuery {
+  if (options.dialect === 'clickhouse') {
+    const scan =
+      event === null
+        ? sql`e.project_id = ${projectId}`
+        : sql`e.project_id = ${projectId} AND e.event = ${event}`;
+    return compileFor(
+      'clickhouse',
+      sql`SELECT e.properties AS j FROM ${EventsTableNode.create('e', scan)} WHERE ${scan} ORDER BY e.received_at DESC, e.uuid DESC LIMIT ${text(String(PROPERTY_SAMPLE))}`,
+    );
+  }
   const where = event === null ? '' : 'AND event = $2';
   return {
     sql: `WITH sample AS (
@@ -38,4 +67,16 @@ export function propertyNamesQuery(projectId: string, event: string | null): Com
       GROUP BY key ORDER BY n DESC, name LIMIT ${MAX_PROPERTIES}`,
     parameters: event === null ? [projectId] : [projectId, event],
   };
+}
+
+/** The rows of {@link propertyNamesQuery} as name and count, whichever form the engine gave. */
+export function propertyNamesOf(
+  rows: readonly Record<string, unknown>[],
+  dialect: PeopleDialect,
+): { name: string; count: number }[] {
+  if (dialect !== 'clickhouse')
+    return rows.map((r) => ({ name: String(r['name']), count: Number(r['n']) }));
+  return summarizeProperties(rows.map((r) => String(r['j'] ?? '')))
+    .slice(0, MAX_PROPERTIES)
+    .map((p) => ({ name: p.name, count: p.n }));
 }

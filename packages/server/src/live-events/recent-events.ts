@@ -1,4 +1,13 @@
-import type { CompiledQuery } from '@opsloop/engine';
+import {
+  type CompiledQuery,
+  EpochMsNode,
+  EventsTableNode,
+  InstantNode,
+  sql,
+  text,
+} from '@opsloop/engine';
+import { compileFor, type PeopleDialect } from '@opsloop/engine/people/person-scope';
+import { fn } from '@opsloop/engine/sql/ast/functions';
 import { encodeCursor, type StreamCursor } from './cursor.js';
 
 /** The most a poll returns; the stream shows the newest and says when it skipped some. */
@@ -32,25 +41,26 @@ export interface RecentRow extends Record<string, unknown> {
  * The newest `limit + 1` events of a project that arrived after `after`,
  * newest first (one more than asked, to tell whether some were skipped).
  * `received_at` bounds the scan so DuckDB skips old row groups by their zone
- * maps; the exact comparison is on milliseconds and the uuid.
+ * maps; the exact comparison is on milliseconds and the uuid (text, which
+ * orders as DuckDB's UUIDs do).
  */
 export function recentEventsQuery(
   projectId: string,
-  options: { after: StreamCursor | null; limit: number },
+  options: { after: StreamCursor | null; limit: number; dialect?: PeopleDialect | undefined },
 ): CompiledQuery {
-  const select = `SELECT uuid::VARCHAR AS uuid, event, distinct_id, person_id::VARCHAR AS person_id,
-      epoch_ms(timestamp) AS ts, epoch_ms(received_at) AS rcv, url, properties::VARCHAR AS properties
-    FROM events WHERE project_id = $1`;
-  const order = 'ORDER BY received_at DESC, uuid DESC LIMIT $2';
-  if (!options.after)
-    return { sql: `${select} ${order}`, parameters: [projectId, options.limit + 1] };
-  return {
-    sql: `${select}
-      AND received_at >= to_timestamp($3::DOUBLE / 1000)
-      AND (epoch_ms(received_at) > $3 OR (epoch_ms(received_at) = $3 AND uuid::VARCHAR > $4))
-      ${order}`,
-    parameters: [projectId, options.limit + 1, options.after.receivedAt, options.after.uuid],
-  };
+  const scan = sql`e.project_id = ${projectId}`;
+  const a = options.after;
+  const rcv = EpochMsNode.create(text('e.received_at'));
+  const after = a
+    ? sql` AND e.received_at >= ${InstantNode.create(a.receivedAt)} AND (${rcv} > ${a.receivedAt} OR (${rcv} = ${a.receivedAt} AND ${fn.toText(text('e.uuid'))} > ${a.uuid}))`
+    : sql``;
+  return compileFor(
+    options.dialect,
+    sql`SELECT ${fn.toText(text('e.uuid'))} AS uuid, e.event AS event, e.distinct_id AS distinct_id, ${fn.toText(text('e.person_id'))} AS person_id,
+  ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${rcv} AS rcv, e.url AS url, ${fn.toText(text('e.properties'))} AS properties
+FROM ${EventsTableNode.create('e', scan)} WHERE ${scan}${after}
+ORDER BY e.received_at DESC, e.uuid DESC LIMIT ${options.limit + 1}`,
+  );
 }
 
 function parseProperties(text: string | null): Record<string, unknown> {

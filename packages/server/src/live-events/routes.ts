@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context.js';
 import { badRequest } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
 import { decodeCursor } from './cursor.js';
-import { eventNamesQuery, MAX_NAMES, propertyNamesQuery } from './definitions.js';
+import { eventNamesQuery, MAX_NAMES, propertyNamesOf, propertyNamesQuery } from './definitions.js';
 import { MAX_RECENT, type RecentRow, recentEventsQuery, shapeRecent } from './recent-events.js';
 
 const ProjectParams = z.object({ projectId: z.string() });
@@ -49,7 +49,7 @@ export function liveEventRoutes(ctx: AppContext) {
           ]);
         const options = { after, limit: query.limit };
         const rows = await ctx.events.execute<RecentRow>(
-          recentEventsQuery(auth.project.id, options),
+          recentEventsQuery(auth.project.id, { ...options, dialect: ctx.events.dialect }),
         );
         return shapeRecent(rows, options);
       },
@@ -69,7 +69,7 @@ export function liveEventRoutes(ctx: AppContext) {
           name: string;
           n: number | bigint;
           last_seen: number | bigint;
-        }>(eventNamesQuery(auth.project.id, ctx.now()));
+        }>(eventNamesQuery(auth.project.id, ctx.now(), { dialect: ctx.events.dialect }));
         return {
           events: rows.map((r) => ({
             name: r.name,
@@ -92,10 +92,11 @@ export function liveEventRoutes(ctx: AppContext) {
         properties: z.array(z.object({ name: z.string(), count: z.number() })),
       }),
       handler: async ({ auth, query }) => {
-        const rows = await ctx.events.execute<{ name: string; n: number | bigint }>(
-          propertyNamesQuery(auth.project.id, query.event ?? null),
+        const dialect = ctx.events.dialect;
+        const rows = await ctx.events.execute(
+          propertyNamesQuery(auth.project.id, query.event ?? null, { dialect }),
         );
-        return { properties: rows.map((r) => ({ name: r.name, count: Number(r.n) })) };
+        return { properties: propertyNamesOf(rows, dialect) };
       },
     }),
   ];

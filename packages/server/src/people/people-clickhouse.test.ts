@@ -399,6 +399,32 @@ async function comparePeople(clickhouseEnv: Record<string, string>, label: strin
     assert.ok(props.person.some((p) => p.name === 'email'));
     await same(sides, started, 'GET', () => '/definitions/events');
 
+    // The live event stream and its pickers (arrival times are each server's own).
+    const names = (await same(sides, started, 'GET', () => '/events/names')) as {
+      events: { name: string; lastSeen: number }[];
+    };
+    assert.equal(names.events[0]?.name, 'app_open');
+    const eventProps = (await same(sides, started, 'GET', () => '/events/properties')) as {
+      properties: { name: string; count: number }[];
+    };
+    assert.ok(eventProps.properties.some((p) => p.name === 'source' && p.count === 7));
+    await same(sides, started, 'GET', () => '/events/properties?event=purchase');
+    const streams = await Promise.all(
+      sides.map(async (s) => {
+        const first = await s.call('GET', '/events/recent?limit=5');
+        const cursor = (first.body as { cursor: string }).cursor;
+        const again = await s.call('GET', `/events/recent?limit=5&after=${cursor}`);
+        const strip = (b: Json) =>
+          (b as { events: { receivedAt: number }[] }).events.map(({ receivedAt: _, ...e }) =>
+            normalised(s, e, started),
+          );
+        return { first: strip(first.body), again: strip(again.body) };
+      }),
+    );
+    assert.equal((streams[1]?.first as unknown[]).length, 5);
+    assert.deepEqual(streams[0], streams[1]);
+    assert.deepEqual(streams[1]?.again, [], 'nothing arrived since the cursor');
+
     // Export, then delete: the person's events are gone from ClickHouse too.
     await same(sides, started, 'GET', (s) => `/persons/${bob(s)}/export`);
     const deleted = (await same(sides, started, 'DELETE', (s) => `/persons/${bob(s)}`)) as {
