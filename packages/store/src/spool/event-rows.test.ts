@@ -76,4 +76,32 @@ describe('spooled event rows', () => {
       { numRuns: 200 },
     );
   });
+
+  it('give heads the distinct ids the event store keeps (unpaired surrogates as U+FFFD)', () => {
+    const e = sampleEvent({
+      distinctId: 'a\ud800b\udc00😀',
+      identity: { kind: 'alias', otherDistinctId: 'x\udbffy' },
+      personOps: { set: { note: 'C:\\udir \ud83d' } },
+    });
+    const [head] = decodeHeads(encodeHeads([e]));
+    assert.equal(head?.distinctId, 'a\ufffdb\ufffd😀');
+    assert.deepEqual(head?.identity, { kind: 'alias', otherDistinctId: 'x\ufffdy' });
+    // JSON payloads keep the escape, as the event store's JSON columns do.
+    assert.deepEqual(head?.personOps, { set: { note: 'C:\\udir \ud83d' } });
+    const [row] = decodeEventRows(encodeEventRows([e]));
+    assert.equal(Buffer.from(row?.distinctId ?? '').toString(), head?.distinctId);
+    // Several in a row, and plain ids untouched (no state carried between calls).
+    const heads = decodeHeads(
+      encodeHeads([
+        e,
+        sampleEvent({ distinctId: 'plain' }),
+        e,
+        sampleEvent({ distinctId: 'z\udfff' }),
+      ]),
+    );
+    assert.deepEqual(
+      heads.map((h) => h.distinctId),
+      ['a\ufffdb\ufffd😀', 'plain', 'a\ufffdb\ufffd😀', 'z\ufffd'],
+    );
+  });
 });

@@ -125,20 +125,32 @@ export function encodeEventRows(events: readonly CanonicalEvent[]): string {
   return out;
 }
 
-/** Heads as the spool stores them: one JSON array of tuples per batch (cheap to parse). */
+/**
+ * Heads as the spool stores them: one JSON array of tuples per batch (cheap to
+ * parse). Distinct ids reach the event store as text columns in UTF-8, where
+ * an unpaired surrogate becomes U+FFFD; the heads' ids do the same, so
+ * identity resolution maps the very ids the event store keeps. (JSON fields
+ * keep such a surrogate as an escape in both places.)
+ */
 export function encodeHeads(events: readonly CanonicalEvent[]): string {
   return JSON.stringify(
     events.map((e) => [
       e.projectId,
       e.uuid,
-      e.distinctId,
+      wellFormed(e.distinctId),
       e.timestamp,
-      e.identity,
+      e.identity && { ...e.identity, otherDistinctId: wellFormed(e.identity.otherDistinctId) },
       e.personOps,
       e.groupIdentify,
     ]),
   );
 }
+
+const UNPAIRED = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNPAIRED_ALL = new RegExp(UNPAIRED.source, 'g');
+/** The string with each unpaired surrogate replaced by U+FFFD, as UTF-8 encoding does. */
+const wellFormed = (s: string): string =>
+  UNPAIRED.test(s) ? s.replace(UNPAIRED_ALL, '\ufffd') : s;
 
 type HeadTuple = [
   string,

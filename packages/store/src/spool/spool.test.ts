@@ -119,6 +119,8 @@ describe('Spool', () => {
     const [read] = decodeEventRows(batch?.rows ?? '');
     assert.equal(read?.event, 'a\ufffdb');
     assert.equal(read?.distinctId, 'é😀\ufffd');
+    // The heads agree, so identity resolution sees the distinct id the event store keeps.
+    assert.equal(batch?.heads[0]?.distinctId, 'é😀\ufffd');
     // JSON.stringify escapes it, so properties keep it exactly.
     assert.deepEqual(read?.properties, { lone: 'x\ud800y' });
     await spool.close();
