@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { startTestServer } from '@opsloop/server/testing/test-server';
 import { openPostgresMetaStore, openSqliteMetaStore } from '@opsloop/store';
 import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
@@ -14,32 +14,17 @@ import { DuckDBEventStore } from '@opsloop/store/events/duckdb/duckdb-event-stor
 import { PostgresIdentityStore } from '@opsloop/store/identity/postgres/postgres-identity-store';
 import { SqliteIdentityStore } from '@opsloop/store/identity/sqlite-identity-store';
 import { createPool, rows } from '@opsloop/store/meta/postgres/pool';
-import {
-  clickhouseSkipReason,
-  type RunningClickHouse,
-  startClickHouse,
-  TEST_CLUSTER,
-} from '@opsloop/store/testing/clickhouse/start-clickhouse';
-import {
-  postgresSkipReason,
-  type RunningPostgres,
-  startPostgres,
-} from '@opsloop/store/testing/postgres/start-postgres';
+import { TEST_CLUSTER } from '@opsloop/store/testing/clickhouse/start-clickhouse';
+import { scaleOutSkipReason, useScaleOutServers } from '@opsloop/store/testing/scale-out-servers';
 import Database from 'better-sqlite3';
 import { runCli } from '../testing/run-cli.js';
 import { allEvents, mirror, PASSWORD, seedEmbedded } from './migrate-store-fixture.js';
 
-const skip = clickhouseSkipReason() ?? postgresSkipReason();
+const skip = scaleOutSkipReason();
+const servers = useScaleOutServers({ shards: 2 });
 const dir = mkdtempSync(join(tmpdir(), 'opsloop-cli-migrate-'));
 const dataDir = join(dir, 'data');
-let ch: RunningClickHouse | undefined;
-let pgServer: RunningPostgres | undefined;
-before(async () => {
-  if (skip) return;
-  [ch, pgServer] = await Promise.all([startClickHouse({ shards: 2 }), startPostgres()]);
-});
 after(async () => {
-  await Promise.all([ch?.stop(), pgServer?.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -47,7 +32,7 @@ const run = (argv: string[]) => runCli(argv, { dataDir, cwd: dir });
 
 describe('opsloop migrate-store', { skip }, () => {
   it('copies an embedded install into PostgreSQL and a ClickHouse cluster, verifies it, refuses to copy twice, and a node serves from the copy', async () => {
-    if (!ch || !pgServer) throw new Error('servers not started');
+    const { clickhouse: ch, postgres: pgServer } = servers();
     const [s0, s1] = ch.nodes;
     assert.ok(s0 && s1);
     const { shop, blog } = await seedEmbedded(dataDir, run);

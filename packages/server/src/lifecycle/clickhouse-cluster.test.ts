@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { EventStore } from '@opsloop/store/events/event-store';
-import {
-  clickhouseSkipReason,
-  type RunningClickHouse,
-  startClickHouse,
-  TEST_CLUSTER,
-} from '@opsloop/store/testing/clickhouse/start-clickhouse';
-import {
-  postgresSkipReason,
-  type RunningPostgres,
-  startPostgres,
-} from '@opsloop/store/testing/postgres/start-postgres';
+import { TEST_CLUSTER } from '@opsloop/store/testing/clickhouse/start-clickhouse';
+import { scaleOutSkipReason, useScaleOutServers } from '@opsloop/store/testing/scale-out-servers';
 import { ConfigError } from '../config/config.js';
 import { makeTenant } from '../security/test-tenants.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
-const skip = clickhouseSkipReason() ?? postgresSkipReason();
-let ch: RunningClickHouse | undefined;
-let pg: RunningPostgres | undefined;
-before(async () => {
-  if (skip) return;
-  [ch, pg] = await Promise.all([startClickHouse({ shards: 2 }), startPostgres()]);
-});
-after(async () => {
-  await Promise.all([ch?.stop(), pg?.stop()]);
-});
+const skip = scaleOutSkipReason();
+const servers = useScaleOutServers({ shards: 2 });
 
 interface PostHogEvent {
   readonly event: string;
@@ -196,7 +179,7 @@ async function answer(server: TestServer, projectId: string, key: string, query:
 
 describe('two API nodes on a ClickHouse cluster and PostgreSQL', { skip }, () => {
   it('count every event once and agree with each other and with the embedded stores', async () => {
-    if (!ch || !pg) throw new Error('servers not started');
+    const { clickhouse: ch, postgres: pg } = servers();
     const [s0, s1] = ch.nodes;
     assert.ok(s0 && s1);
     const database = await ch.createDatabase();

@@ -4,30 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import {
-  clickhouseSkipReason,
-  type RunningClickHouse,
-  startClickHouse,
-  TEST_CLUSTER,
-} from '@opsloop/store/testing/clickhouse/start-clickhouse';
-import {
-  postgresSkipReason,
-  type RunningPostgres,
-  startPostgres,
-} from '@opsloop/store/testing/postgres/start-postgres';
+import { after, describe, it } from 'node:test';
+import { TEST_CLUSTER } from '@opsloop/store/testing/clickhouse/start-clickhouse';
+import { scaleOutSkipReason, useScaleOutServers } from '@opsloop/store/testing/scale-out-servers';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
-const skip = clickhouseSkipReason() ?? postgresSkipReason();
-let ch: RunningClickHouse | undefined;
-let pg: RunningPostgres | undefined;
+const skip = scaleOutSkipReason();
+const servers = useScaleOutServers({ shards: 2 });
 const dirs: string[] = [];
-before(async () => {
-  if (skip) return;
-  [ch, pg] = await Promise.all([startClickHouse({ shards: 2 }), startPostgres()]);
-});
 after(async () => {
-  await Promise.all([ch?.stop(), pg?.stop()]);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -57,7 +42,7 @@ async function drained(server: TestServer): Promise<void> {
 
 describe('an API node of a cluster killed with kill -9 mid-ingestion', { skip }, () => {
   it('loses nothing acknowledged, and retries sent to the other node count once', async () => {
-    if (!ch || !pg) throw new Error('servers not started');
+    const { clickhouse: ch, postgres: pg } = servers();
     const [s0, s1] = ch.nodes;
     assert.ok(s0 && s1);
     const database = await ch.createDatabase();

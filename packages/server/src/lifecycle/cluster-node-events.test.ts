@@ -1,34 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PostgresEventClaims } from '@opsloop/store/cluster/postgres-event-claims';
 import { PostgresMirrorLock } from '@opsloop/store/cluster/postgres-mirror-lock';
 import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
 import type { IdentityChanges } from '@opsloop/store/identity/identity-store';
 import { PostgresIdentityStore } from '@opsloop/store/identity/postgres/postgres-identity-store';
-import {
-  clickhouseSkipReason,
-  type RunningClickHouse,
-  startClickHouse,
-} from '@opsloop/store/testing/clickhouse/start-clickhouse';
-import {
-  postgresSkipReason,
-  type RunningPostgres,
-  startPostgres,
-} from '@opsloop/store/testing/postgres/start-postgres';
+import { scaleOutSkipReason, useScaleOutServers } from '@opsloop/store/testing/scale-out-servers';
 import { toMirror } from '../pipeline/to-mirror.js';
 import { clusterNodeEvents } from './cluster-node-events.js';
 
-const skip = clickhouseSkipReason() ?? postgresSkipReason();
-let ch: RunningClickHouse | undefined;
-let pg: RunningPostgres | undefined;
-before(async () => {
-  if (skip) return;
-  [ch, pg] = await Promise.all([startClickHouse(), startPostgres()]);
-});
-after(async () => {
-  await Promise.all([ch?.stop(), pg?.stop()]);
-});
+const skip = scaleOutSkipReason();
+const servers = useScaleOutServers();
 
 const P = 'p1';
 const [X, Y, Z] = [randomUUID(), randomUUID(), randomUUID()];
@@ -51,7 +34,7 @@ const NO_EVENTS = { rows: '', count: 0 };
 
 describe('API nodes sharing a ClickHouse event store and PostgreSQL', { skip }, () => {
   it('mirror identity change sets in sequence order, whichever node writes first', async () => {
-    if (!ch || !pg) throw new Error('servers not started');
+    const { clickhouse: ch, postgres: pg } = servers();
     const url = await pg.createDatabase();
     const database = await ch.createDatabase();
     const server = { url: ch.nodes[0]?.url ?? '' };
