@@ -5,12 +5,8 @@ import { referenceRfm } from '@opsloop/engine/rfm/reference';
 import { rfmScoresQuery } from '@opsloop/engine/rfm/rfm-sql';
 import { ntile, tierOf } from '@opsloop/engine/rfm/tiers';
 import fc from 'fast-check';
-import {
-  clickhouseSkipReason,
-  type RunningClickHouse,
-  startClickHouse,
-} from '../testing/clickhouse/start-clickhouse.js';
-import { ClickHouseWorlds } from './testing/clickhouse-worlds.js';
+import { clickhouseSkipReason } from '../testing/clickhouse/start-clickhouse.js';
+import { useClickHouseWorlds } from './testing/clickhouse-worlds.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
 const P = (i: number) => `00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`;
@@ -98,26 +94,12 @@ describe('RFM scores: engine vs reference on DuckDB', () => {
 /** Data drawn once and loaded together (ClickHouse inserts are slow), each under its own project. */
 describe('RFM scores: engine vs reference on ClickHouse', { skip: clickhouseSkipReason() }, () => {
   const pool = fc.sample(arbData, { numRuns: 20, seed: 5 });
-  let ch: RunningClickHouse;
-  let worlds: ClickHouseWorlds;
-  let projects: string[] = [];
-  before(async () => {
-    ch = await startClickHouse();
-    worlds = await ClickHouseWorlds.open(
-      ch.nodes.map((n) => n.url),
-      await ch.createDatabase(),
-    );
-    projects = await worlds.loadAll(pool);
-  });
-  after(async () => {
-    await worlds?.close();
-    await ch?.stop();
-  });
+  const loaded = useClickHouseWorlds(() => pool);
 
   it('agrees on scores, ties included', async () => {
     for (const [i, data] of pool.entries()) {
-      const rows = await worlds.execute(
-        rfmScoresQuery(projects[i] ?? '', NOW, config, { dialect: 'clickhouse' }),
+      const rows = await loaded().worlds.execute(
+        rfmScoresQuery(loaded().projects[i] ?? '', NOW, config, { dialect: 'clickhouse' }),
       );
       assert.deepEqual(scores(rows), referenceRfm(data, NOW, config), JSON.stringify(data));
     }

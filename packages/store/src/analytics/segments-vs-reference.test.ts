@@ -5,12 +5,8 @@ import { segmentMembersQuery } from '@opsloop/engine/segments/members-sql';
 import { referenceSegmentMembers } from '@opsloop/engine/segments/reference';
 import type { Filter } from '@opsloop/schema';
 import fc from 'fast-check';
-import {
-  clickhouseSkipReason,
-  type RunningClickHouse,
-  startClickHouse,
-} from '../testing/clickhouse/start-clickhouse.js';
-import { ClickHouseWorlds } from './testing/clickhouse-worlds.js';
+import { clickhouseSkipReason } from '../testing/clickhouse/start-clickhouse.js';
+import { useClickHouseWorlds } from './testing/clickhouse-worlds.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
 // Five persons (4 merges into 0), a dozen events over 40 days before NOW.
@@ -134,30 +130,16 @@ describe('dynamic segment membership: engine vs reference on ClickHouse', {
   skip: clickhouseSkipReason(),
 }, () => {
   const pool = fc.sample(arbWorld, { numRuns: 30, seed: 11 });
-  let ch: RunningClickHouse;
-  let worlds: ClickHouseWorlds;
-  let projects: string[] = [];
-  before(async () => {
-    ch = await startClickHouse();
-    worlds = await ClickHouseWorlds.open(
-      ch.nodes.map((n) => n.url),
-      await ch.createDatabase(),
-    );
-    projects = await worlds.loadAll(pool.map(dataOf));
-  });
-  after(async () => {
-    await worlds?.close();
-    await ch?.stop();
-  });
+  const loaded = useClickHouseWorlds(() => pool.map(dataOf));
 
   it('agrees on generated worlds and filters', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(pool.length - 1), arbFilter, async (i, filter) => {
         const w = pool[i];
         if (!w) throw new Error('no world');
-        const rows = await worlds.execute(
+        const rows = await loaded().worlds.execute(
           segmentMembersQuery(filter, {
-            projectId: projects[i] ?? '',
+            projectId: loaded().projects[i] ?? '',
             asOf: NOW,
             dialect: 'clickhouse',
           }),

@@ -5,12 +5,8 @@ import { referenceStageCounts } from '@opsloop/engine/stratification/reference';
 import { stageCountsQuery } from '@opsloop/engine/stratification/stage-counts-sql';
 import type { StageConfig } from '@opsloop/engine/stratification/stages';
 import fc from 'fast-check';
-import {
-  clickhouseSkipReason,
-  type RunningClickHouse,
-  startClickHouse,
-} from '../testing/clickhouse/start-clickhouse.js';
-import { ClickHouseWorlds } from './testing/clickhouse-worlds.js';
+import { clickhouseSkipReason } from '../testing/clickhouse/start-clickhouse.js';
+import { useClickHouseWorlds } from './testing/clickhouse-worlds.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
 const P = (i: number) => `00000000-0000-4000-8000-00000000000${i}`;
@@ -136,21 +132,7 @@ describe('lifecycle stages: engine vs reference on ClickHouse', {
     numRuns: 20,
     seed: 3,
   });
-  let ch: RunningClickHouse;
-  let worlds: ClickHouseWorlds;
-  let projects: string[] = [];
-  before(async () => {
-    ch = await startClickHouse();
-    worlds = await ClickHouseWorlds.open(
-      ch.nodes.map((n) => n.url),
-      await ch.createDatabase(),
-    );
-    projects = await worlds.loadAll(pool.map(([events, merged]) => dataOf(events, merged)));
-  });
-  after(async () => {
-    await worlds?.close();
-    await ch?.stop();
-  });
+  const loaded = useClickHouseWorlds(() => pool.map(([events, merged]) => dataOf(events, merged)));
 
   it('agrees on counts and flows', async () => {
     await fc.assert(
@@ -161,8 +143,8 @@ describe('lifecycle stages: engine vs reference on ClickHouse', {
         async (i, config, tz) => {
           const [events, merged] = pool[i] ?? [[], false];
           const data = dataOf(events, merged);
-          const rows = await worlds.execute(
-            stageCountsQuery(projects[i] ?? '', tz, AT, config, { dialect: 'clickhouse' }),
+          const rows = await loaded().worlds.execute(
+            stageCountsQuery(loaded().projects[i] ?? '', tz, AT, config, { dialect: 'clickhouse' }),
           );
           assert.deepEqual(
             countsAndFlows(rows, AT.length),

@@ -1,6 +1,11 @@
+import { after, before } from 'node:test';
 import type { CompiledQuery } from '@opsloop/engine';
 import { eventsDdl } from '../../events/clickhouse/ddl.js';
 import { Server } from '../../events/clickhouse/servers.js';
+import {
+  type RunningClickHouse,
+  startClickHouse,
+} from '../../testing/clickhouse/start-clickhouse.js';
 import type { AnalyticsSource } from '../run-query.js';
 import type { TestData } from './memory-duckdb.js';
 
@@ -124,4 +129,33 @@ export class ClickHouseWorlds implements AnalyticsSource {
   async close(): Promise<void> {
     await Promise.all(this.servers.map((s) => s.close()));
   }
+}
+
+/**
+ * For a test file: starts a ClickHouse server before its tests, loads `pool`
+ * into one database (each world under its own project: inserts are slow on
+ * 18.16, so worlds are drawn once and loaded together), and stops it after.
+ * Returns the loaded worlds and the project id of each pool entry, in order.
+ */
+export function useClickHouseWorlds(
+  pool: () => readonly TestData[],
+): () => { readonly worlds: ClickHouseWorlds; readonly projects: readonly string[] } {
+  let ch: RunningClickHouse | undefined;
+  let loaded: { worlds: ClickHouseWorlds; projects: string[] } | undefined;
+  before(async () => {
+    ch = await startClickHouse();
+    const worlds = await ClickHouseWorlds.open(
+      ch.nodes.map((n) => n.url),
+      await ch.createDatabase(),
+    );
+    loaded = { worlds, projects: await worlds.loadAll(pool()) };
+  });
+  after(async () => {
+    await loaded?.worlds.close();
+    await ch?.stop();
+  });
+  return () => {
+    if (!loaded) throw new Error('the ClickHouse worlds were not loaded');
+    return loaded;
+  };
 }
