@@ -48,6 +48,26 @@ describe('ClickHouse', { skip }, () => {
   runEventStoreContract('clickhouse, two shards', () => openCluster());
 
   describe('ClickHouse event store', () => {
+    it('answers a dedup probe as large as the largest flush (200k keys) in one call', async () => {
+      const store = await openSingle();
+      try {
+        const events = Array.from({ length: 3 }, () => stored({ projectId: 'big' }));
+        await store.write({ events, identity: [] });
+        const keys = [
+          ...Array.from({ length: 200_000 }, (_, i) => ({
+            projectId: 'big',
+            uuid: randomUUID(),
+            timestamp: (events[0]?.timestamp ?? 0) + i,
+          })),
+          ...events.map((e) => ({ projectId: 'big', uuid: e.uuid, timestamp: e.timestamp })),
+        ];
+        const found = await store.findStored(keys);
+        assert.deepEqual([...found].sort(), events.map((e) => eventKey('big', e.uuid)).sort());
+      } finally {
+        await store.close();
+      }
+    });
+
     it('keeps hostile strings as data in every statement it builds', async () => {
       const store = await openSingle();
       try {

@@ -53,6 +53,9 @@ const SYNC_INSERT = { insert_distributed_sync: 1 };
  *   database: 'opsloop',
  * });
  */
+/** Uuids per dedup statement: a flush may hold 200k; each statement scans the window once. */
+const PROBE_CHUNK = 50_000;
+
 export class ClickHouseEventStore implements EventStore {
   readonly dialect = 'clickhouse' as const;
   private readonly writes = new Serial();
@@ -119,15 +122,20 @@ export class ClickHouseEventStore implements EventStore {
     }
     const found = new Set<string>();
     for (const [projectId, p] of byProject) {
-      // The time bounds let every shard skip parts by the primary key.
-      const rows = await this.main.rows<{ uuid: string }>(
-        `SELECT DISTINCT uuid FROM events
-         WHERE project_id = ${lit(projectId)}
-           AND timestamp >= ${Math.trunc(p.min - RETRY_WINDOW_MS)}
-           AND timestamp <= ${Math.trunc(p.max + RETRY_WINDOW_MS)}
-           AND uuid IN (${p.uuids.map(lit).join(', ')})`,
-      );
-      for (const r of rows) found.add(eventKey(projectId, r.uuid));
+      for (let i = 0; i < p.uuids.length; i += PROBE_CHUNK) {
+        // The time bounds let every shard skip parts by the primary key.
+        const rows = await this.main.rows<{ uuid: string }>(
+          `SELECT DISTINCT uuid FROM events
+           WHERE project_id = ${lit(projectId)}
+             AND timestamp >= ${Math.trunc(p.min - RETRY_WINDOW_MS)}
+             AND timestamp <= ${Math.trunc(p.max + RETRY_WINDOW_MS)}
+             AND uuid IN (${p.uuids
+               .slice(i, i + PROBE_CHUNK)
+               .map(lit)
+               .join(', ')})`,
+        );
+        for (const r of rows) found.add(eventKey(projectId, r.uuid));
+      }
     }
     return found;
   }

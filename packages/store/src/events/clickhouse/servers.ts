@@ -14,6 +14,10 @@ const SETTINGS = {
   join_use_nulls: 1,
   output_format_json_quote_64bit_integers: 0,
   max_query_size: '268435456',
+  // A dedup probe lists up to a flush's uuids (50k per statement; the default caps a query at
+  // 50k AST elements).
+  max_ast_elements: '1000000',
+  max_expanded_ast_elements: '1000000',
   // Keeps a long query's connection busy, so idle timeouts on the way do not cut it.
   send_progress_in_http_headers: 1,
   http_headers_progress_interval_ms: '10000',
