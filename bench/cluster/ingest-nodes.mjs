@@ -47,6 +47,9 @@ async function startNode(dataDir, env) {
   const child = spawn(process.execPath, [NODE, dataDir, JSON.stringify(env)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  child.on('exit', (code, signal) => {
+    if (signal !== 'SIGTERM') log(`node ${dataDir} exited: code ${code}, signal ${signal}`);
+  });
   const url = await new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`node exited early (${code})`)));
     child.stdout.once('data', (b) => resolve(b.toString().trim()));
@@ -125,6 +128,7 @@ try {
       const via = n === 0 ? s0.httpPort : s1.httpPort;
       running.push(
         await startNode(dir, {
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
           OPSLOOP_DATABASE_URL: pgUrl,
           OPSLOOP_EVENTS_URL: `clickhouse://127.0.0.1:${via}/${database}?cluster=${TEST_CLUSTER}&shards=${shards}`,
         }),

@@ -11,5 +11,6 @@ const config = loadConfig(
   { PORT: '0', HOST: '127.0.0.1', OPSLOOP_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...extra },
   { cwd: process.cwd() },
 );
-const server = await startServer(config, { log: pino({ level: 'silent' }) });
+// Silent unless the extra settings ask for a LOG_LEVEL (to stderr, which the parent inherits).
+const server = await startServer(config, { log: pino({ level: config.logLevel }, pino.destination(2)) });
 process.stdout.write(`${server.url}\n`);
