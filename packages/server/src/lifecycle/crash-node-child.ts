@@ -12,5 +12,7 @@ const config = loadConfig(
   { cwd: process.cwd() },
 );
 // Silent unless the extra settings ask for a LOG_LEVEL (to stderr, which the parent inherits).
-const server = await startServer(config, { log: pino({ level: config.logLevel }, pino.destination(2)) });
+const server = await startServer(config, {
+  log: pino({ level: config.logLevel }, pino.destination(2)),
+});
 process.stdout.write(`${server.url}\n`);
