@@ -37,6 +37,9 @@ const NODE = join(import.meta.dirname, '../../packages/server/dist/lifecycle/cra
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const k = (n) => `${(n / 1000).toFixed(1)}k`;
 
+// Exit through 'exit' on Ctrl-C or a timeout's SIGTERM, so the harnesses stop their servers.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
 const missing = clickhouseSkipReason() ?? postgresSkipReason();
 if (missing) {
   console.log(`skipped: ${missing}`);

@@ -94,6 +94,22 @@ export async function startPostgres(): Promise<RunningPostgres> {
       `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
       'start',
     ]);
+    // pg_ctl daemonises the server: if this process ends without `stop()` (a killed test
+    // file, a benchmark stopped with Ctrl-C), stop the server on the way out instead of leaking it.
+    const reap = () => {
+      try {
+        const [cmd, ...args] = asRoot
+          ? ['runuser', '-u', 'postgres', '--', join(bin, 'pg_ctl')]
+          : [join(bin, 'pg_ctl')];
+        execFileSync(cmd ?? '', [...args, '-D', data, '-m', 'immediate', 'stop'], {
+          stdio: 'ignore',
+        });
+      } catch {
+        // Already stopped.
+      }
+      rmSync(dir, { recursive: true, force: true });
+    };
+    process.once('exit', reap);
     const base = `postgres://postgres@127.0.0.1:${port}`;
     let n = 0;
     const createDatabase = async () => {
@@ -113,6 +129,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
       url,
       createDatabase,
       stop: () => {
+        process.off('exit', reap);
         stopped ??= pgRun('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).then(
           () => rmSync(dir, { recursive: true, force: true }),
           () => rmSync(dir, { recursive: true, force: true }),
