@@ -9,7 +9,6 @@
 // Not run by tests. Build first (`npx tsc -b tsconfig.build.json`), then:
 //   node bench/cluster/ingest-nodes.mjs [--seconds 20] [--connections 16]
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import {
 } from '@opsloop/store/testing/clickhouse/start-clickhouse';
 import { postgresSkipReason, startPostgres } from '@opsloop/store/testing/postgres/start-postgres';
 import autocannon from 'autocannon';
+import { bodyMaker } from '../ingest/_bodies.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,30 +59,6 @@ async function startNode(dataDir, env) {
   });
   return { child, url };
 }
-
-const MARK = '__UUID__';
-const eventJson = (i) => ({
-  event: i % 5 === 0 ? '$pageview' : 'clicked',
-  distinct_id: `user-${i % 37}`,
-  uuid: MARK,
-  properties: {
-    $current_url: `https://shop.example/p/${i}?utm_source=news`,
-    $session_id: `sess-${i % 7}`,
-    plan: i % 3 ? 'free' : 'pro',
-    amount: i,
-  },
-});
-const bodyMaker = (apiKey) => {
-  const parts = JSON.stringify({
-    api_key: apiKey,
-    batch: Array.from({ length: PER_REQUEST }, (_, i) => eventJson(i)),
-  }).split(`"${MARK}"`);
-  return () => {
-    let s = parts[0];
-    for (let i = 1; i < parts.length; i++) s += `"${randomUUID()}"${parts[i]}`;
-    return s;
-  };
-};
 
 function load(url, connections, makeBody) {
   const instance = autocannon({
@@ -142,7 +118,7 @@ try {
       database,
       cluster: { name: TEST_CLUSTER, shards: [{ url: s0.url }, { url: s1.url }] },
     });
-    const makeBody = bodyMaker(project.writeKey);
+    const makeBody = bodyMaker(project.writeKey, PER_REQUEST);
     const loadAtStart = loadavg()[0];
     log(`${nodes} node(s): /batch/ for ${SECONDS} s, ${CONNECTIONS} connections in all`);
     const started = Date.now();

@@ -12,13 +12,13 @@
 // Build first (`npx tsc -b tsconfig.build.json`), then:
 //   node bench/ingest/http.mjs [--seconds 20] [--connections 16] [--lag-rate 20000]
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSqliteMetaStore } from '@opsloop/store';
 import autocannon from 'autocannon';
+import { bodyMaker } from './_bodies.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,32 +67,6 @@ async function startChild(script, childArgs) {
   return { child, url, call };
 }
 
-// Bodies: one template per shape, uuids filled in per request (cheap next to the server's work).
-const MARK = '__UUID__';
-const eventJson = (i) => ({
-  event: i % 5 === 0 ? '$pageview' : 'clicked',
-  distinct_id: `user-${i % 37}`,
-  uuid: MARK,
-  properties: {
-    $current_url: `https://shop.example/p/${i}?utm_source=news`,
-    $session_id: `sess-${i % 7}`,
-    plan: i % 3 ? 'free' : 'pro',
-    amount: i,
-  },
-});
-const template = (apiKey, n) => {
-  const payload =
-    n === 1
-      ? { api_key: apiKey, ...eventJson(0) }
-      : { api_key: apiKey, batch: Array.from({ length: n }, (_, i) => eventJson(i)) };
-  return JSON.stringify(payload).split(`"${MARK}"`);
-};
-const filler = (parts) => () => {
-  let s = parts[0];
-  for (let i = 1; i < parts.length; i++) s += `"${randomUUID()}"${parts[i]}`;
-  return s;
-};
-
 /** Runs autocannon with fresh uuids per request; prints progress every second. */
 async function load({ url, path, makeBody, seconds, overallRate, progress }) {
   const instance = autocannon({
@@ -135,8 +109,8 @@ try {
     currency: 'USD',
   });
   await meta.close();
-  const batchBody = filler(template(project.writeKey, PER_REQUEST));
-  const singleBody = filler(template(project.writeKey, 1));
+  const batchBody = bodyMaker(project.writeKey, PER_REQUEST);
+  const singleBody = bodyMaker(project.writeKey, 1);
   log(`body: ${batchBody().length} bytes per ${PER_REQUEST}-event request`);
 
   // 1. Throughput through /batch/.
