@@ -32,7 +32,13 @@ export function planRetentionBreakdown(q: RetentionQuery, ctx: PlanContext): Pla
   checkBuckets(cohorts.length * q.periods);
   const endMs = fromLocalNaive(addNaive(cohorts.at(-1) ?? 0, q.period, q.periods), tz);
   const bucket = EpochMsNode.create(
-    TimeBucketNode.create(q.period, LocalTimeNode.create(text('e.timestamp'), tz)),
+    TimeBucketNode.create(
+      q.period,
+      LocalTimeNode.create(text('e.timestamp'), tz, {
+        fromMs: range.fromMs,
+        toMs: Math.max(endMs, range.toMs),
+      }),
+    ),
   );
   const firstTime = q.retentionType === 'first_time';
   const start = eventsSource({

@@ -11,7 +11,7 @@ import {
 } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
-import { naiveSqlText } from '../time/zoned.js';
+import { addNaive, fromLocalNaive, naiveSqlText } from '../time/zoned.js';
 import type { PlanContext } from './context.js';
 import { checkBuckets, field, num, type Plan, str } from './plan.js';
 import { eventsSource, PERSON } from './source.js';
@@ -37,7 +37,14 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
     personProperties: false,
     columns: () => ({
       person: PERSON,
-      b: TimeBucketNode.create(q.interval, LocalTimeNode.create(text('e.timestamp'), tz)),
+      // History before the interval preceding the range only tells "seen before".
+      b: TimeBucketNode.create(
+        q.interval,
+        LocalTimeNode.create(text('e.timestamp'), tz, {
+          fromMs: fromLocalNaive(addNaive(starts[0] ?? 0, q.interval, -1), tz),
+          toMs: range.toMs,
+        }),
+      ),
     }),
   });
   const lo = LocalDateTimeNode.create(naiveSqlText(starts[0] ?? 0));

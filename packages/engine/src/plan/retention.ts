@@ -37,8 +37,16 @@ export function planRetention(q: RetentionQuery, ctx: PlanContext): Plan<Retenti
   const cohorts = bucketStarts(range, q.period, tz);
   checkBuckets(cohorts.length * q.periods);
   const endMs = fromLocalNaive(addNaive(cohorts.at(-1) ?? 0, q.period, q.periods), tz);
+  // Exact everywhere; fast over the periods the query reports (first-time
+  // cohorts also scan earlier history, whose rows convert through the zone).
   const bucket = EpochMsNode.create(
-    TimeBucketNode.create(q.period, LocalTimeNode.create(text('e.timestamp'), tz)),
+    TimeBucketNode.create(
+      q.period,
+      LocalTimeNode.create(text('e.timestamp'), tz, {
+        fromMs: range.fromMs,
+        toMs: Math.max(endMs, range.toMs),
+      }),
+    ),
   );
   const columns = () => ({ person: PERSON, ts: text('e.timestamp'), b: bucket });
   const firstTime = q.retentionType === 'first_time';

@@ -22,7 +22,7 @@ export function planStickiness(q: StickinessQuery, ctx: PlanContext): Plan<Stick
     columns: () => ({
       person: PERSON,
       b: EpochMsNode.create(
-        TimeBucketNode.create(q.interval, LocalTimeNode.create(text('e.timestamp'), ctx.timezone)),
+        TimeBucketNode.create(q.interval, LocalTimeNode.create(text('e.timestamp'), ctx.timezone, range)),
       ),
     }),
   });

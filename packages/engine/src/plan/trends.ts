@@ -188,7 +188,7 @@ function seriesSql(
     personProperties: b?.on === 'person',
     columns: (scope) => ({
       person: PERSON,
-      local_ts: LocalTimeNode.create(text('e.timestamp'), tz),
+      local_ts: LocalTimeNode.create(text('e.timestamp'), tz, { fromMs, toMs }),
       in_range: sql`(e.timestamp >= ${InstantNode.create(range.fromMs)} AND e.timestamp < ${InstantNode.create(range.toMs)})`,
       bval: b ? propertyText(scope, b.on, b.property) : fn.nullText,
       val: s.property ? asDouble(propertyText(scope, 'event', s.property)) : fn.nullDouble,

@@ -1,44 +1,9 @@
 import { fn } from '../sql/ast/functions.js';
 import type { SqlNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
-import { toLocalNaive } from '../time/zoned.js';
+import { offsetSpans } from '../time/offset-spans.js';
 
 const DAY = 86_400_000;
-
-/** A zone's UTC offset (ms) from `from` on, until the next change. */
-export interface OffsetSpan {
-  readonly from: number;
-  readonly offset: number;
-}
-
-const offsetAt = (ms: number, timezone: string) => toLocalNaive(ms, timezone) - ms;
-
-/**
- * The offsets a zone uses between two instants, each with the instant it
- * starts (the first span starts at `from`). Offsets are sampled daily and each
- * change is pinned to the millisecond by bisection.
- */
-export function offsetSpans(timezone: string, from: number, to: number): OffsetSpan[] {
-  const spans: OffsetSpan[] = [{ from, offset: offsetAt(from, timezone) }];
-  let prev = from;
-  for (let at = from + DAY; prev < to; at += DAY) {
-    const next = Math.min(at, to);
-    const current = spans[spans.length - 1]?.offset ?? 0;
-    const offset = offsetAt(next, timezone);
-    if (offset !== current) {
-      let lo = prev;
-      let hi = next;
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (offsetAt(mid, timezone) === current) lo = mid;
-        else hi = mid;
-      }
-      spans.push({ from: hi, offset });
-    }
-    prev = next;
-  }
-  return spans;
-}
 
 /**
  * The local day number (days since 1970-01-01 on the wall clock) of an epoch-ms

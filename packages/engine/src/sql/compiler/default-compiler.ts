@@ -1,27 +1,27 @@
-import type {
-  CteRefNode,
-  EpochMsNode,
-  EventsTableNode,
-  FunctionName,
-  FunctionNode,
-  IdentifierNode,
+import {
+  type CteRefNode,
+  type EpochMsNode,
+  type EventsTableNode,
+  type FunctionName,
+  type FunctionNode,
+  type IdentifierNode,
   InstantNode,
-  JsonPropertyNode,
-  LocalDateTimeNode,
-  LocalTimeNode,
-  MergedPersonNode,
-  OverridesJoinNode,
-  RawNode,
-  RecordFieldNode,
-  RecordListNode,
-  RecordRowsNode,
-  ShiftLocalNode,
-  SqlNode,
-  SqlNodeKind,
-  TimeBucketNode,
-  ValueNode,
-  ValuesNode,
-  WithNode,
+  type JsonPropertyNode,
+  type LocalDateTimeNode,
+  type LocalTimeNode,
+  type MergedPersonNode,
+  type OverridesJoinNode,
+  type RawNode,
+  type RecordFieldNode,
+  type RecordListNode,
+  type RecordRowsNode,
+  type ShiftLocalNode,
+  type SqlNode,
+  type SqlNodeKind,
+  type TimeBucketNode,
+  type ValueNode,
+  type ValuesNode,
+  type WithNode,
 } from '../ast/nodes.js';
 import type { CompiledQuery, QueryParameter } from '../compiled-query.js';
 import type { DialectAdapter } from '../dialect/adapter.js';
@@ -124,7 +124,52 @@ export class DefaultCompiler {
     this.append(`, ${this.literal(pointer)})`);
   }
 
+  /**
+   * Inside the instants whose offsets the plan computed, the wall clock is the
+   * instant shifted by its span's offset (`make_timestamp` of microseconds, so
+   * nothing is rounded); only instants outside go through ICU's `timezone()`.
+   */
   protected visitLocalTime(node: LocalTimeNode): void {
+    const o = node.offsets;
+    if (!o) {
+      this.visitZoneConversion(node);
+      return;
+    }
+    const x = () => this.visit(node.instant);
+    const us = () => {
+      this.append('epoch_us(');
+      x();
+      this.append(')');
+    };
+    this.append('CASE WHEN ');
+    x();
+    this.append(' >= ');
+    this.visit(InstantNode.create(o.fromMs));
+    this.append(' AND ');
+    x();
+    this.append(' < ');
+    this.visit(InstantNode.create(o.toMs));
+    this.append(' THEN make_timestamp(');
+    us();
+    this.append(' + ');
+    const [first, ...later] = o.spans;
+    const micros = (ms: number) => `${Math.trunc(ms) * 1000}`;
+    if (later.length === 0) this.append(micros(first?.offset ?? 0));
+    else {
+      this.append('CASE');
+      for (const s of [...later].reverse()) {
+        this.append(' WHEN ');
+        us();
+        this.append(` >= ${micros(s.from)} THEN ${micros(s.offset)}`);
+      }
+      this.append(` ELSE ${micros(first?.offset ?? 0)} END`);
+    }
+    this.append(') ELSE ');
+    this.visitZoneConversion(node);
+    this.append(' END');
+  }
+
+  protected visitZoneConversion(node: LocalTimeNode): void {
     this.append(`timezone(${this.literal(node.timezone)}, `);
     this.visit(node.instant);
     this.append(')');

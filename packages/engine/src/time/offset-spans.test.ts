@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { offsetSpans } from './local-day.js';
+import { offsetSpans } from './offset-spans.js';
 
 const HOUR = 3_600_000;
 

@@ -1,0 +1,39 @@
+import { toLocalNaive } from './zoned.js';
+
+const DAY = 86_400_000;
+
+/** A zone's UTC offset (ms) from `from` on, until the next change. */
+export interface OffsetSpan {
+  readonly from: number;
+  readonly offset: number;
+}
+
+const offsetAt = (ms: number, timezone: string) => toLocalNaive(ms, timezone) - ms;
+
+/**
+ * The offsets a zone uses between two instants, each with the instant it
+ * starts (the first span starts at `from`). Offsets are sampled daily and each
+ * change is pinned to the millisecond by bisection: no zone changes its
+ * offset twice within a day.
+ */
+export function offsetSpans(timezone: string, from: number, to: number): OffsetSpan[] {
+  const spans: OffsetSpan[] = [{ from, offset: offsetAt(from, timezone) }];
+  let prev = from;
+  for (let at = from + DAY; prev < to; at += DAY) {
+    const next = Math.min(at, to);
+    const current = spans[spans.length - 1]?.offset ?? 0;
+    const offset = offsetAt(next, timezone);
+    if (offset !== current) {
+      let lo = prev;
+      let hi = next;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (offsetAt(mid, timezone) === current) lo = mid;
+        else hi = mid;
+      }
+      spans.push({ from: hi, offset });
+    }
+    prev = next;
+  }
+  return spans;
+}
