@@ -22,7 +22,10 @@ export function planStickiness(q: StickinessQuery, ctx: PlanContext): Plan<Stick
     columns: () => ({
       person: PERSON,
       b: EpochMsNode.create(
-        TimeBucketNode.create(q.interval, LocalTimeNode.create(text('e.timestamp'), ctx.timezone, range)),
+        TimeBucketNode.create(
+          q.interval,
+          LocalTimeNode.create(text('e.timestamp'), ctx.timezone, range),
+        ),
       ),
     }),
   });

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DuckDbCompiler, EpochMsNode, LocalTimeNode, sql, text } from '@opsloop/engine';
+import { toLocalNaive } from '@opsloop/engine/time/zoned';
 import fc from 'fast-check';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
 // A LocalTimeNode told the range a query reads shifts instants by the zone's
-// precomputed offsets instead of converting each through ICU. Both spellings
-// must give the same wall clock for every instant, inside the range (every
-// quarter hour, and a millisecond either side, so each DST change is crossed)
-// and outside it (where the node falls back to ICU).
+// offsets, precomputed from the runtime's zone data (as date ranges and the
+// reference implementation read them), instead of converting each through
+// DuckDB's ICU. Inside the range (every quarter hour, and a millisecond either
+// side, so each DST change is crossed) it must give the runtime's wall clock;
+// outside, exactly what ICU gives. The two zone databases can differ: DuckDB
+// 1.5's ICU still predicts a DST change in Casablanca on 2026-09-20 that
+// newer zone data dropped.
 const ZONES = [
   'UTC',
   'America/New_York',
@@ -38,7 +42,7 @@ describe('local time from precomputed zone offsets (DuckDB)', () => {
       fc.asyncProperty(
         fc.constantFrom(...ZONES),
         fc.integer({ min: Date.UTC(2014, 0, 1), max: Date.UTC(2030, 0, 1) }),
-        fc.integer({ min: 1, max: 400 * DAY }),
+        fc.integer({ min: 1, max: 90 * DAY }),
         fc.array(fc.integer({ min: -2 * 365 * DAY, max: 2 * 365 * DAY }), { maxLength: 50 }),
         async (zone, fromMs, length, outside) => {
           const start = Math.floor(fromMs / QUARTER_HOUR) * QUARTER_HOUR;
@@ -50,16 +54,18 @@ describe('local time from precomputed zone offsets (DuckDB)', () => {
           const fast = EpochMsNode.create(LocalTimeNode.create(ts, zone, { fromMs, toMs }));
           const slow = EpochMsNode.create(LocalTimeNode.create(ts, zone));
           const query = new DuckDbCompiler().compile(
-            sql`SELECT count(*) AS n, count(*) FILTER (WHERE ${fast} IS DISTINCT FROM ${slow}) AS wrong, min(t.ms) FILTER (WHERE ${fast} IS DISTINCT FROM ${slow}) AS first_wrong FROM (SELECT ms, (TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_milliseconds(ms)) AS ts FROM unnest(${text(`[${instants.join(',')}]::BIGINT[]`)}) u(ms)) t`,
+            sql`SELECT t.ms AS ms, ${fast} AS fast, ${slow} AS slow FROM (SELECT ms, (TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_milliseconds(ms)) AS ts FROM unnest(${text(`[${instants.join(',')}]::BIGINT[]`)}) u(ms)) t ORDER BY ms`,
           );
-          const [row] = await db.execute<{ n: number; wrong: number; first_wrong: unknown }>(
-            query,
-          );
-          assert.equal(row?.n, instants.length);
-          assert.equal(row?.wrong, 0, `${zone}: first differing instant ${row?.first_wrong}`);
+          const rows = await db.execute<{ ms: number; fast: number; slow: number }>(query);
+          assert.equal(rows.length, instants.length);
+          for (const r of rows) {
+            const inside = r.ms >= fromMs && r.ms < toMs;
+            const expected = inside ? toLocalNaive(r.ms, zone) : r.slow;
+            assert.equal(r.fast, expected, `${zone} at ${r.ms} (${inside ? 'inside' : 'outside'})`);
+          }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 30 },
     );
   });
 
