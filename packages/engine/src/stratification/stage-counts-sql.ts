@@ -12,9 +12,11 @@ import {
 } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { CompiledQuery } from '../sql/compiled-query.js';
+import type { DialectAdapter } from '../sql/dialect/adapter.js';
 import { clickhouseAdapter } from '../sql/dialect/clickhouse.js';
 import { duckdbAdapter } from '../sql/dialect/duckdb.js';
 import { localDaySql } from './local-day.js';
+import { type CutInterval, SLOT_BITS, slotMasks, stageSlots } from './stage-slots.js';
 import type { StageConfig } from './stages.js';
 
 const DAY = 86_400_000;
@@ -39,18 +41,31 @@ export function stageCountsQuery(
   timezone: string,
   at: readonly number[],
   c: StageConfig,
-  options: { readonly dialect?: PeopleDialect | undefined } = {},
+  options: {
+    readonly dialect?: PeopleDialect | undefined;
+    /** Force a plan (tests); by default slot masks where they fit. */
+    readonly plan?: 'slots' | 'perInstant' | undefined;
+  } = {},
 ): CompiledQuery {
   const adapter = options.dialect === 'clickhouse' ? clickhouseAdapter : duckdbAdapter;
   if (at.length === 0) throw new RangeError('no instants');
+  const slots = options.plan === 'perInstant' ? null : stageSlots(at, c, timezone);
+  if (options.plan === 'slots' && !slots) throw new RangeError('too many slots');
+  const { facts, stages } = slots
+    ? slotFacts(projectId, at, c, slots)
+    : perInstantFacts(projectId, timezone, at, c, adapter);
+  return compileFor(options.dialect, countsAndFlows(at.length, facts, stages));
+}
+
+/** Facts per person and the stage CASE per instant, from per-instant aggregates. */
+function perInstantFacts(
+  projectId: string,
+  timezone: string,
+  at: readonly number[],
+  c: StageConfig,
+  adapter: DialectAdapter,
+): { facts: SqlNode; stages: SqlNode[] } {
   const last = Math.max(...at);
-  const active =
-    c.activeEvents.length === 0
-      ? fn.true
-      : sql`e.event IN (${join(
-          c.activeEvents.map((x) => sql`${x}`),
-          ', ',
-        )})`;
   const ms = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
   const flags = adapter.hasBitCount && c.engagedDays <= MAX_FLAG_DAYS;
   const aggs: SqlNode[] = [];
@@ -91,32 +106,125 @@ export function stageCountsQuery(
     last,
   );
   const bounds = sql`e.project_id = ${projectId} AND e.timestamp < ${InstantNode.create(last)}`;
-  const scan = sql`SELECT ${PERSON} AS person, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${active} AS act, e.event = ${c.activationEvent} AS is_activation, ${day} AS day
+  const scan = sql`SELECT ${PERSON} AS person, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${activeCondition(c)} AS act, e.event = ${c.activationEvent} AS is_activation, ${day} AS day
     FROM ${EventsTableNode.create('e', bounds)}${OVERRIDES_JOIN}
     WHERE ${bounds}`;
   const facts = sql`SELECT person, min(ts) AS fs, ${fn.minIf(text('ts'), text('is_activation'))} AS fa,
       ${fn.minIf(text('ts'), text('act'))} AS first_active, ${join(aggs, ', ')}
     FROM (${scan}) x GROUP BY person`;
-  // One row per person and count or flow, grouped once: a struct per instant
-  // (counts, from_stage null) and per pair of consecutive instants (flows).
+  return { facts, stages };
+}
+
+/**
+ * Facts per person from slot masks (see {@link stageSlots}): first seen, first
+ * activation, first activity and one mask per 63 slots, so each event feeds
+ * five or so aggregates whatever the number of instants; each instant's stage
+ * is then a CASE over mask tests.
+ */
+function slotFacts(
+  projectId: string,
+  at: readonly number[],
+  c: StageConfig,
+  slots: NonNullable<ReturnType<typeof stageSlots>>,
+): { facts: SqlNode; stages: SqlNode[] } {
+  const { cuts, instants } = slots;
+  const last = Math.max(...at);
+  const words = Math.ceil(cuts.length / SLOT_BITS);
+  const ms = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
+  // The slot of `ts`: how many cut points are at or before it, less one (−1: before all),
+  // as a balanced tree of comparisons, so each event makes log2(cuts) of them.
+  const slotOf = (lo: number, hi: number): SqlNode => {
+    if (lo === hi) return text(String(lo - 1));
+    const mid = (lo + hi) >> 1;
+    return sql`CASE WHEN ts >= ${ms(cuts[mid] ?? 0)} THEN ${slotOf(mid + 1, hi)} ELSE ${slotOf(lo, mid)} END`;
+  };
+  const masks = Array.from({ length: words }, (_, w) => {
+    const lo = w * SLOT_BITS;
+    // The shift is clamped: engines compute it before the filter applies.
+    const bit = fn.shiftLeft(
+      fn.toBigint(text('1')),
+      sql`greatest(0, least(${SLOT_BITS - 1}, slot - ${lo}))`,
+    );
+    return sql`coalesce(${fn.bitOrIf(bit, sql`act AND slot >= ${text(String(lo))} AND slot < ${text(String(lo + SLOT_BITS))}`)}, 0) AS ${text(`m${w}`)}`;
+  });
+  const any = (interval: CutInterval): SqlNode => {
+    const tests = slotMasks(cuts, interval).flatMap((mask, w) =>
+      mask === '0' ? [] : [sql`${fn.bitAnd(text(`m${w}`), fn.toBigint(text(mask)))} <> 0`],
+    );
+    return tests.length === 0 ? fn.false : sql`(${join(tests, ' OR ')})`;
+  };
+  const stages = instants.map((i, k) => {
+    const T = ms(i.at);
+    const activeBefore = sql`coalesce(first_active < ${T}, ${fn.false})`;
+    // Idle longer than `days`: no activity in the last `days` before T (or, never
+    // active before T, first seen longer ago than that).
+    const idle = (interval: CutInterval, days: number) =>
+      sql`CASE WHEN ${activeBefore} THEN NOT ${any(interval)} ELSE ${T} - fs > ${ms(days * DAY)} END`;
+    const activeDays = i.engagedDays.map(
+      (pieces) => sql`CASE WHEN ${join(pieces.map(any), ' OR ')} THEN 1 ELSE 0 END`,
+    );
+    return sql`CASE WHEN fs >= ${T} THEN 'none'
+      WHEN ${idle(i.recent.churned, c.churnedDays)} THEN 'churned'
+      WHEN ${idle(i.recent.dormant, c.dormantDays)} THEN 'dormant'
+      WHEN ${idle(i.recent.atRisk, c.atRiskDays)} THEN 'at_risk'
+      WHEN ${any(i.afterGap)} AND NOT ${any(i.gap)} AND first_active < ${ms(i.gap.from)} THEN 'resurrected'
+      WHEN NOT coalesce(fa < ${T}, ${fn.false}) THEN 'new'
+      WHEN ${activeDays.length === 0 ? text('0') : join(activeDays, ' + ')} >= ${c.engagedMinActiveDays} THEN 'engaged'
+      ELSE 'activated' END AS ${text(`s${k}`)}`;
+  });
+  const bounds = sql`e.project_id = ${projectId} AND e.timestamp < ${InstantNode.create(last)}`;
+  const scan = sql`SELECT ${PERSON} AS person, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${activeCondition(c)} AS act, e.event = ${c.activationEvent} AS is_activation
+    FROM ${EventsTableNode.create('e', bounds)}${OVERRIDES_JOIN}
+    WHERE ${bounds}`;
+  const withSlot = sql`SELECT person, ts, act, is_activation, ${slotOf(0, cuts.length)} AS slot FROM (${scan}) x`;
+  // With every event active, first activity is first seen: the same aggregate, computed once.
+  const firstActive =
+    c.activeEvents.length === 0 ? text('min(ts)') : fn.minIf(text('ts'), text('act'));
+  const facts = sql`SELECT person, min(ts) AS fs, ${fn.minIf(text('ts'), text('is_activation'))} AS fa,
+      ${firstActive} AS first_active, ${join(masks, ', ')}
+    FROM (${withSlot}) y GROUP BY person`;
+  return { facts, stages };
+}
+
+const activeCondition = (c: StageConfig): SqlNode =>
+  c.activeEvents.length === 0
+    ? fn.true
+    : sql`e.event IN (${join(
+        c.activeEvents.map((x) => sql`${x}`),
+        ', ',
+      )})`;
+
+/**
+ * Stage counts per instant and flows between consecutive ones, from per-person
+ * facts and stages. Persons are first counted per combination of their stages
+ * (a few hundred combinations for a million persons), and only those rows are
+ * unnested into one struct per instant (counts, from_stage null) and per pair
+ * of consecutive instants (flows).
+ */
+function countsAndFlows(instants: number, facts: SqlNode, stages: readonly SqlNode[]): SqlNode {
   const s = (k: number) => text(`s${k}`);
+  const all = Array.from({ length: instants }, (_, k) => s(k));
   const fields = ['k', 'f', 's'];
-  const rows: SqlNode[][] = at.map((_, k) => [text(String(k)), fn.nullText, s(k)]);
-  for (let k = 1; k < at.length; k++) rows.push([text(String(k)), fn.asNullable(s(k - 1)), s(k)]);
+  const rows: SqlNode[][] = Array.from({ length: instants }, (_, k) => [
+    text(String(k)),
+    fn.nullText,
+    s(k),
+  ]);
+  for (let k = 1; k < instants; k++) rows.push([text(String(k)), fn.asNullable(s(k - 1)), s(k)]);
   const field = (name: string) => RecordFieldNode.create(text('r'), fields, name);
-  return compileFor(
-    options.dialect,
-    WithNode.create(
-      [
-        { name: 'f', query: facts },
-        { name: 'st', query: sql`SELECT ${join(stages, ', ')} FROM ${cte('f')}` },
-        {
-          name: 'u',
-          query: sql`SELECT ${RecordRowsNode.create(fields, rows)} AS r FROM ${cte('st')}`,
-        },
-      ],
-      sql`SELECT ${field('k')} AS k, ${field('f')} AS from_stage, ${field('s')} AS stage, count(*) AS n
+  return WithNode.create(
+    [
+      { name: 'f', query: facts },
+      {
+        name: 'st',
+        query: sql`SELECT ${join(all, ', ')}, count(*) AS c FROM (SELECT ${join(stages, ', ')} FROM ${cte('f')}) p GROUP BY ${join(all, ', ')}`,
+      },
+      {
+        name: 'u',
+        query: sql`SELECT ${RecordRowsNode.create(fields, rows)} AS r, c FROM ${cte('st')}`,
+      },
+    ],
+    sql`SELECT ${field('k')} AS k, ${field('f')} AS from_stage, ${field('s')} AS stage, sum(c) AS n
 FROM ${cte('u')} WHERE ${field('s')} <> 'none' GROUP BY k, from_stage, stage`,
-    ),
   );
 }

@@ -36,7 +36,7 @@ interface Ev {
   hour: number;
 }
 
-function dataOf(events: readonly Ev[], merged: boolean): RefData {
+function dataOf(events: readonly Ev[], merged: boolean, t0 = T0): RefData {
   return {
     projectId: 'p1',
     events: events.map((e, i) => ({
@@ -44,7 +44,7 @@ function dataOf(events: readonly Ev[], merged: boolean): RefData {
       event: e.event,
       distinctId: `d${e.person}`,
       personId: P(e.person),
-      timestamp: T0 + e.day * DAY + e.hour * 3_600_000,
+      timestamp: t0 + e.day * DAY + e.hour * 3_600_000,
     })),
     overrides: merged ? [{ oldPersonId: P(4), personId: P(0) }] : [],
   };
@@ -74,23 +74,83 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
     await db.close();
   });
 
-  it('agrees on counts and flows', async () => {
+  it('agrees on counts and flows, with slot masks and with per-instant aggregates', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(arbEvent, { maxLength: 16 }),
         fc.boolean(),
         arbConfig,
-        fc.constantFrom('UTC', 'Asia/Shanghai', 'America/New_York'),
-        async (events, merged, config, tz) => {
-          const data = dataOf(events, merged);
+        fc.constantFrom(
+          'UTC',
+          'Asia/Shanghai',
+          'America/New_York',
+          'Asia/Beirut', // DST changes at midnight: a local day is visited twice in autumn
+          'Australia/Lord_Howe', // 30-minute DST
+        ),
+        // Weeks that straddle DST changes in these zones, and instants off the hour.
+        fc.constantFrom(T0, Date.parse('2024-11-05T00:00:00Z'), Date.parse('2024-04-10T00:00:00Z')),
+        fc.constantFrom(0, 1, 3_599_999, 43_200_000),
+        async (events, merged, config, tz, t0, shift) => {
+          const data = dataOf(events, merged, t0);
           await db.load(data);
-          const at = AT;
-          const rows = await db.execute(stageCountsQuery('p1', tz, at, config));
+          const at = [t0 - 14 * DAY, t0 - 7 * DAY, t0, t0 + DAY].map((t) => t + shift);
           const ref = referenceStageCounts(data, at, config, tz);
-          assert.deepEqual(countsAndFlows(rows, at.length), ref);
+          for (const plan of ['slots', 'perInstant'] as const) {
+            const rows = await db.execute(stageCountsQuery('p1', tz, at, config, { plan }));
+            assert.deepEqual(countsAndFlows(rows, at.length), ref, plan);
+          }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 80 },
+    );
+  });
+
+  it('agrees when events fall on the thresholds, a millisecond either side', async () => {
+    // Every threshold of every instant, ±1 ms: where `>` and `>=` part ways.
+    const at = [T0 - 7 * DAY, T0];
+    await fc.assert(
+      fc.asyncProperty(
+        arbConfig,
+        fc.array(
+          fc.record({
+            person: fc.nat(1),
+            event: fc.constantFrom('signup', 'use', 'view'),
+            k: fc.nat(at.length - 1),
+            threshold: fc.constantFrom('engaged', 'atRisk', 'gap', 'dormant', 'churned', 'at'),
+            delta: fc.constantFrom(-1, 0, 1),
+          }),
+          { maxLength: 24 },
+        ),
+        fc.constantFrom('UTC', 'America/New_York'),
+        async (config, picks, tz) => {
+          const days = {
+            engaged: config.engagedDays,
+            atRisk: config.atRiskDays,
+            gap: config.atRiskDays + config.dormantDays,
+            dormant: config.dormantDays,
+            churned: config.churnedDays,
+            at: 0,
+          };
+          const data: RefData = {
+            projectId: 'p1',
+            events: picks.map((p, i) => ({
+              uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+              event: p.event,
+              distinctId: `d${p.person}`,
+              personId: P(p.person),
+              timestamp: (at[p.k] ?? T0) - days[p.threshold] * DAY + p.delta,
+            })),
+            overrides: [],
+          };
+          await db.load(data);
+          const ref = referenceStageCounts(data, at, config, tz);
+          for (const plan of ['slots', 'perInstant'] as const) {
+            const rows = await db.execute(stageCountsQuery('p1', tz, at, config, { plan }));
+            assert.deepEqual(countsAndFlows(rows, at.length), ref, plan);
+          }
+        },
+      ),
+      { numRuns: 250 },
     );
   });
 
@@ -143,13 +203,16 @@ describe('lifecycle stages: engine vs reference on ClickHouse', {
         async (i, config, tz) => {
           const [events, merged] = pool[i] ?? [[], false];
           const data = dataOf(events, merged);
-          const rows = await loaded().worlds.execute(
-            stageCountsQuery(loaded().projects[i] ?? '', tz, AT, config, { dialect: 'clickhouse' }),
-          );
-          assert.deepEqual(
-            countsAndFlows(rows, AT.length),
-            referenceStageCounts(data, AT, config, tz),
-          );
+          const ref = referenceStageCounts(data, AT, config, tz);
+          for (const plan of ['slots', 'perInstant'] as const) {
+            const rows = await loaded().worlds.execute(
+              stageCountsQuery(loaded().projects[i] ?? '', tz, AT, config, {
+                dialect: 'clickhouse',
+                plan,
+              }),
+            );
+            assert.deepEqual(countsAndFlows(rows, AT.length), ref, plan);
+          }
         },
       ),
       { numRuns: 20 },

@@ -229,6 +229,7 @@ export type FunctionName =
   | 'bitOrIf'
   | 'bitCount'
   | 'shiftLeft'
+  | 'bitAnd'
   | 'intDiv'
   | 'asNullable';
 

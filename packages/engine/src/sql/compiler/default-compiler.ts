@@ -337,6 +337,7 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   bitOrIf: 'bit_or($0) FILTER (WHERE $1)',
   bitCount: 'bit_count($0)',
   shiftLeft: '($0 << $1)',
+  bitAnd: '($0 & $1)',
   intDiv: '($0 // $1)',
   asNullable: '$0',
 });

@@ -298,6 +298,7 @@ const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.free
   // 18.16 has no bitCount; adapters say so (`hasBitCount`), and planners avoid it.
   bitCount: 'arraySum(arrayMap(i -> bitTest(toUInt64($0), i), range(64)))',
   shiftLeft: 'bitShiftLeft($0, $1)',
+  bitAnd: 'bitAnd($0, $1)',
   intDiv: 'intDiv($0, $1)',
   asNullable: 'toNullable($0)',
 });
