@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RefData } from '@opsloop/engine/reference/index';
 import { referenceStageCounts } from '@opsloop/engine/stratification/reference';
 import { stageCountsQuery } from '@opsloop/engine/stratification/stage-counts-sql';
+import { SLOT_BITS, stageSlots } from '@opsloop/engine/stratification/stage-slots';
 import type { StageConfig } from '@opsloop/engine/stratification/stages';
 import fc from 'fast-check';
 import { clickhouseSkipReason } from '../testing/clickhouse/start-clickhouse.js';
@@ -151,6 +152,49 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
         },
       ),
       { numRuns: 250 },
+    );
+  });
+
+  it('agrees with many instants, whose slots take several mask words', async () => {
+    // 16 instants a day and a little apart, so that their thresholds fall apart:
+    // 100+ cut points, whose slots span two or three 63-bit words.
+    const at = Array.from({ length: 16 }, (_, k) => T0 - (15 - k) * DAY + k * 3_599_999);
+    await fc.assert(
+      fc.asyncProperty(
+        // Events at any millisecond, dense enough that most slots see some.
+        fc.array(
+          fc.record({
+            person: fc.nat(2),
+            event: fc.constantFrom('signup', 'use', 'buy', 'view'),
+            ts: fc.integer({ min: T0 - 30 * DAY, max: T0 + DAY }),
+          }),
+          { minLength: 20, maxLength: 80 },
+        ),
+        arbConfig,
+        fc.constantFrom('UTC', 'America/New_York'),
+        async (events, config, tz) => {
+          const data: RefData = {
+            projectId: 'p1',
+            events: events.map((e, i) => ({
+              uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+              event: e.event,
+              distinctId: `d${e.person}`,
+              personId: P(e.person),
+              timestamp: e.ts,
+            })),
+            overrides: [],
+          };
+          await db.load(data);
+          const slots = stageSlots(at, config, tz);
+          assert.ok(slots && slots.cuts.length > SLOT_BITS, 'several words');
+          const rows = await db.execute(stageCountsQuery('p1', tz, at, config, { plan: 'slots' }));
+          assert.deepEqual(
+            countsAndFlows(rows, at.length),
+            referenceStageCounts(data, at, config, tz),
+          );
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 
