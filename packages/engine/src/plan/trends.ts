@@ -22,6 +22,7 @@ import { adapterOf, type PlanContext } from './context.js';
 import { checkBuckets, field, num, type Plan, str } from './plan.js';
 import { asDouble, propertyText } from './properties.js';
 import { andFilters, eventsSource, PERSON } from './source.js';
+import { uniquePersonsByMasks } from './unique-by-masks.js';
 
 const ACTIVE_DAYS = { dau: 1, wau: 7, mau: 30 } as const;
 type Series = TrendsQuery['series'][number];
@@ -199,6 +200,10 @@ function seriesSql(
   const agg = fn.toDouble(aggregate(s));
   const head = sql`${i} AS s, ${period} AS period, bval`;
   const total = sql`SELECT ${head}, ${fn.nullBigint} AS bucket, ${agg} AS value FROM (${src}) t WHERE in_range GROUP BY bval`;
+  if (s.math === 'unique_persons') {
+    const byMasks = uniquePersonsByMasks(head, src, q.interval, starts);
+    if (byMasks) return [byMasks];
+  }
   if (!activeDays) {
     const bucket = EpochMsNode.create(TimeBucketNode.create(q.interval, text('local_ts')));
     if (!adapter.hasGroupingSets)
