@@ -178,7 +178,7 @@ function chunkReducer(
     add(chunk: ColumnChunk) {
       const person = chunk.uuid(PERSON_COL);
       const bval = chunk.column(BVAL);
-      const [t, s, x] = [chunk.column(T), chunk.column(S), chunk.column(X)];
+      const [t, s, x] = [chunk.numbers(T), chunk.numbers(S), chunk.numbers(X)];
       for (let row = 0; row < chunk.rowCount; row++) {
         const g = opts.grouped ? groups.idOf(str(bval.get(row))) : 0;
         grouping.push(
@@ -187,9 +187,9 @@ function chunkReducer(
           person.word(row, 2),
           person.word(row, 3),
           opts.attributed ? 0 : g,
-          num(t.get(row)) ?? 0,
-          num(s.get(row)) ?? 0,
-          num(x.get(row)) ?? 0,
+          t[row] ?? 0,
+          s[row] ?? 0,
+          x[row] ?? 0,
           g,
         );
       }

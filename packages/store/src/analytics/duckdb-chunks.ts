@@ -27,8 +27,33 @@ function columnChunk(chunk: DuckDBDataChunk): ColumnChunk {
       const vector = chunk.getColumnVector(index);
       return { get: (row) => vector.getItem(row) };
     },
+    numbers: (index) => numbersOf(chunk.getColumnVector(index)),
     uuid: (index) => uuidWords(chunk.getColumnVector(index)),
   };
+}
+
+/**
+ * A numeric vector's values. DOUBLE and INTEGER vectors keep theirs in a typed
+ * array (`items`), returned as is when no row is null; otherwise, or should a
+ * driver version lay it out differently, they are read one by one.
+ */
+function numbersOf(vector: DuckDBVector): ArrayLike<number> {
+  const items: unknown = Reflect.get(vector, 'items');
+  const validity: unknown = Reflect.get(vector, 'validity');
+  const noNulls =
+    validity !== null && typeof validity === 'object' && Reflect.get(validity, 'data') === null;
+  if (
+    noNulls &&
+    (items instanceof Float64Array || items instanceof Int32Array) &&
+    items.length === vector.itemCount
+  )
+    return items;
+  const out = new Float64Array(vector.itemCount);
+  for (let row = 0; row < out.length; row++) {
+    const v: unknown = vector.getItem(row);
+    out[row] = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
+  }
+  return out;
 }
 
 /**
