@@ -23,6 +23,7 @@ export async function clickhouseFunnel(conn, { runs }) {
   <users_config>${dir}/users.xml</users_config>
   <timezone>UTC</timezone>
   <mark_cache_size>1073741824</mark_cache_size>
+  <keep_alive_timeout>600</keep_alive_timeout>
 </yandex>`,
   );
   writeFileSync(
@@ -33,6 +34,8 @@ export async function clickhouseFunnel(conn, { runs }) {
   <quotas><default></default></quotas>
 </yandex>`,
   );
+  // keep_alive_timeout: fetch reuses its connection after the load, which takes
+  // longer than the server's default 3 s of idle keep-alive ("other side closed").
   const server = spawn('/usr/sbin/clickhouse-server', [`--config-file=${dir}/config.xml`], {
     stdio: 'ignore',
   });
