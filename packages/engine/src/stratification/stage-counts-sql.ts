@@ -147,11 +147,15 @@ function slotFacts(
     );
     return sql`coalesce(${fn.bitOrIf(bit, sql`act AND slot >= ${text(String(lo))} AND slot < ${text(String(lo + SLOT_BITS))}`)}, 0) AS ${text(`m${w}`)}`;
   });
-  const any = (interval: CutInterval): SqlNode => {
-    const tests = slotMasks(cuts, interval).flatMap((mask, w) =>
-      mask === '0' ? [] : [sql`${fn.bitAnd(text(`m${w}`), fn.toBigint(text(mask)))} <> 0`],
+  // Some active event in any of the intervals: their slots' bits, tested with one
+  // comparison (the words' masked bits OR-ed together are non-zero).
+  const any = (...intervals: CutInterval[]): SqlNode => {
+    const hits = slotMasks(cuts, ...intervals).flatMap((mask, w) =>
+      mask === '0' ? [] : [fn.bitAnd(text(`m${w}`), fn.toBigint(text(mask)))],
     );
-    return tests.length === 0 ? fn.false : sql`(${join(tests, ' OR ')})`;
+    const [first, ...rest] = hits;
+    if (!first) return fn.false;
+    return sql`(${rest.reduce<SqlNode>((acc, h) => fn.bitOr(acc, h), first)} <> 0)`;
   };
   const stages = instants.map((i, k) => {
     const T = ms(i.at);
@@ -160,9 +164,7 @@ function slotFacts(
     // active before T, first seen longer ago than that).
     const idle = (interval: CutInterval, days: number) =>
       sql`CASE WHEN ${activeBefore} THEN NOT ${any(interval)} ELSE ${T} - fs > ${ms(days * DAY)} END`;
-    const activeDays = i.engagedDays.map(
-      (pieces) => sql`CASE WHEN ${join(pieces.map(any), ' OR ')} THEN 1 ELSE 0 END`,
-    );
+    const activeDays = i.engagedDays.map((pieces) => fn.toInteger(any(...pieces)));
     return sql`CASE WHEN fs >= ${T} THEN 'none'
       WHEN ${idle(i.recent.churned, c.churnedDays)} THEN 'churned'
       WHEN ${idle(i.recent.dormant, c.dormantDays)} THEN 'dormant'

@@ -87,13 +87,15 @@ export function stageSlots(
 }
 
 /**
- * The slots of `[from, to)` as one bit mask per word (decimal text: masks
- * reach 2^62, beyond a double's exact integers). Empty intervals have none.
+ * The slots of the intervals `[from, to)` as one bit mask per word (decimal
+ * text: masks reach 2^62, beyond a double's exact integers). Empty intervals
+ * have none.
  */
-export function slotMasks(cuts: readonly number[], interval: CutInterval): string[] {
+export function slotMasks(cuts: readonly number[], ...intervals: CutInterval[]): string[] {
   const words = Math.ceil(cuts.length / SLOT_BITS);
   const masks = Array.from({ length: words }, () => 0n);
-  if (interval.from < interval.to) {
+  for (const interval of intervals) {
+    if (interval.from >= interval.to) continue;
     const a = cuts.indexOf(interval.from);
     const b = cuts.indexOf(interval.to);
     if (a < 0 || b < 0) throw new Error('interval ends must be cut points');

@@ -52,6 +52,7 @@ export const fn = {
   bitCount: call('bitCount') as (x: SqlNode) => FunctionNode,
   shiftLeft: call('shiftLeft') as (x: SqlNode, n: SqlNode) => FunctionNode,
   bitAnd: call('bitAnd') as (a: SqlNode, b: SqlNode) => FunctionNode,
+  bitOr: call('bitOr') as (a: SqlNode, b: SqlNode) => FunctionNode,
   intDiv: call('intDiv') as (a: SqlNode, b: SqlNode) => FunctionNode,
   asNullable: call('asNullable') as (x: SqlNode) => FunctionNode,
 };

@@ -230,6 +230,7 @@ export type FunctionName =
   | 'bitCount'
   | 'shiftLeft'
   | 'bitAnd'
+  | 'bitOr'
   | 'intDiv'
   | 'asNullable';
 

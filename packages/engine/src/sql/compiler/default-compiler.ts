@@ -338,6 +338,7 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   bitCount: 'bit_count($0)',
   shiftLeft: '($0 << $1)',
   bitAnd: '($0 & $1)',
+  bitOr: '($0 | $1)',
   intDiv: '($0 // $1)',
   asNullable: '$0',
 });

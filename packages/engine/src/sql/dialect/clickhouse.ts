@@ -299,6 +299,7 @@ const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.free
   bitCount: 'arraySum(arrayMap(i -> bitTest(toUInt64($0), i), range(64)))',
   shiftLeft: 'bitShiftLeft($0, $1)',
   bitAnd: 'bitAnd($0, $1)',
+  bitOr: 'bitOr($0, $1)',
   intDiv: 'intDiv($0, $1)',
   asNullable: 'toNullable($0)',
 });
