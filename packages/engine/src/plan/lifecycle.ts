@@ -2,6 +2,7 @@ import type { LifecycleQuery, LifecycleResult } from '@opsloop/schema';
 import { cte } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
+  InstantNode,
   LocalDateTimeNode,
   LocalTimeNode,
   ShiftLocalNode,
@@ -28,6 +29,16 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
   const range = resolveRange(q.dateRange, tz);
   const starts = bucketStarts(range, q.interval, tz);
   checkBuckets(starts.length);
+  // History before the interval preceding the range only tells "seen before":
+  // it all goes to one bucket two intervals before the range, so it is neither
+  // converted to local time event by event nor kept as a bucket per interval.
+  const first = starts[0] ?? 0;
+  const historyEnd = fromLocalNaive(addNaive(first, q.interval, -1), tz);
+  const history = LocalDateTimeNode.create(naiveSqlText(addNaive(first, q.interval, -2)));
+  const recent = TimeBucketNode.create(
+    q.interval,
+    LocalTimeNode.create(text('e.timestamp'), tz, { fromMs: historyEnd, toMs: range.toMs }),
+  );
   const src = eventsSource({
     ctx,
     fromMs: 0,
@@ -37,14 +48,7 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
     personProperties: false,
     columns: () => ({
       person: PERSON,
-      // History before the interval preceding the range only tells "seen before".
-      b: TimeBucketNode.create(
-        q.interval,
-        LocalTimeNode.create(text('e.timestamp'), tz, {
-          fromMs: fromLocalNaive(addNaive(starts[0] ?? 0, q.interval, -1), tz),
-          toMs: range.toMs,
-        }),
-      ),
+      b: sql`CASE WHEN e.timestamp < ${InstantNode.create(historyEnd)} THEN ${history} ELSE ${recent} END`,
     }),
   });
   const lo = LocalDateTimeNode.create(naiveSqlText(starts[0] ?? 0));

@@ -2,9 +2,8 @@ import { fn } from '../sql/ast/functions.js';
 import { EpochMsNode, type SqlNode, TimeBucketNode, ValuesNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { BucketUnit } from '../time/zoned.js';
+import { anyBit, maskOf, slotMaskAggregates, slotOf, slotWords } from './slot-masks.js';
 
-/** Bits used per BIGINT word: 63 keeps every mask positive on every engine. */
-const BITS = 63;
 /** Past this many words per person, counting distinct (bucket, person) pairs is cheaper. */
 const MAX_WORDS = 8;
 const WIDTH: Readonly<Record<Exclude<BucketUnit, 'month'>, number>> = {
@@ -37,38 +36,26 @@ export function uniquePersonsByMasks(
   const bucketMs = EpochMsNode.create(TimeBucketNode.create(unit, text('local_ts')));
   const bigint = (n: number | bigint) => fn.toBigint(text(String(n)));
   let slots: number;
-  let slotOf: SqlNode;
+  let slotExpr: SqlNode;
   let slotIndex: (start: number) => number;
   if (unit === 'month') {
-    // The slot is how many month starts are at or before the bucket, less one.
-    const tree = (lo: number, hi: number): SqlNode => {
-      if (lo === hi) return text(String(lo - 1));
-      const mid = (lo + hi) >> 1;
-      return sql`CASE WHEN b >= ${bigint(starts[mid] ?? 0)} THEN ${tree(mid + 1, hi)} ELSE ${tree(lo, mid)} END`;
-    };
+    // The months' positions: the month starts are the cut points.
     slots = starts.length;
-    slotOf = tree(0, starts.length);
+    slotExpr = slotOf(text('b'), starts);
     slotIndex = (start) => starts.indexOf(start);
   } else {
     const width = WIDTH[unit];
     slots = Math.round(((starts.at(-1) ?? first) - first) / width) + 1;
-    slotOf = fn.intDiv(sql`(b - ${bigint(first)})`, bigint(width));
+    slotExpr = fn.intDiv(sql`(b - ${bigint(first)})`, bigint(width));
     slotIndex = (start) => Math.round((start - first) / width);
   }
-  const words = Math.ceil(slots / BITS);
+  const words = slotWords(slots);
   if (words > MAX_WORDS) return null;
-  const masks = Array.from({ length: words }, (_, w) => {
-    // The shift is clamped: engines compute it before the filter applies.
-    const bit = fn.shiftLeft(bigint(1), sql`greatest(0, least(${BITS - 1}, slot - ${w * BITS}))`);
-    const inWord = sql`slot >= ${text(String(w * BITS))} AND slot < ${text(String((w + 1) * BITS))}`;
-    return sql`${fn.bitOrIf(bit, inWord)} AS ${text(`m${w}`)}`;
-  });
-  const perPerson = sql`SELECT bval, person, ${join(masks, ', ')} FROM (SELECT bval, person, ${slotOf} AS slot FROM (SELECT bval, person, ${bucketMs} AS b FROM (${src}) t) t2) t3 GROUP BY bval, person`;
+  const masks = slotMaskAggregates(text('slot'), slots);
+  const perPerson = sql`SELECT bval, person, ${join(masks, ', ')} FROM (SELECT bval, person, ${slotExpr} AS slot FROM (SELECT bval, person, ${bucketMs} AS b FROM (${src}) t) t2) t3 GROUP BY bval, person`;
   const counts = starts.map((start) => {
     const j = slotIndex(start);
-    const word = text(`m${Math.floor(j / BITS)}`);
-    const flag = bigint(1n << BigInt(j % BITS));
-    return sql`sum(CASE WHEN ${fn.bitAnd(word, flag)} <> 0 THEN 1 ELSE 0 END) AS ${text(`c${j}`)}`;
+    return sql`sum(${fn.toInteger(anyBit(maskOf([j], words)))}) AS ${text(`c${j}`)}`;
   });
   const perValue = sql`SELECT bval, count(*) AS total, ${join(counts, ', ')} FROM (${perPerson}) p GROUP BY bval`;
   // One row per bucket and one (j = −1) for the total, unpivoted from the few per-value rows.
@@ -81,11 +68,12 @@ export function uniquePersonsByMasks(
   // Slots are listed from the bucket starts, so each slot's bucket is its start.
   const startOf = new Map(starts.map((start) => [slotIndex(start), start]));
   const bucket = pick((j) => (j < 0 ? fn.nullBigint : bigint(startOf.get(j) ?? 0)));
-  const value = pick((j) => text(j < 0 ? 'g.total' : `g.c${j}`));
+  // Doubles in every branch: engines type a count and a sum of flags apart.
+  const value = pick((j) => fn.toDouble(text(j < 0 ? 'g.total' : `g.c${j}`)));
   const js = ValuesNode.create(
     'v',
     ['j'],
     rows.map((j) => [bigint(j)]),
   );
-  return sql`SELECT ${head}, ${bucket} AS bucket, ${fn.toDouble(value)} AS value FROM (${perValue}) g CROSS JOIN ${js}`;
+  return sql`SELECT ${head}, ${bucket} AS bucket, ${value} AS value FROM (${perValue}) g CROSS JOIN ${js}`;
 }

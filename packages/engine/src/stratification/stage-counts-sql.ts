@@ -1,4 +1,5 @@
 import { compileFor, type PeopleDialect } from '../people/person-scope.js';
+import { anyBit, slotMaskAggregates, slotOf } from '../plan/slot-masks.js';
 import { OVERRIDES_JOIN, PERSON } from '../plan/source.js';
 import { cte, fn } from '../sql/ast/functions.js';
 import {
@@ -16,7 +17,7 @@ import type { DialectAdapter } from '../sql/dialect/adapter.js';
 import { clickhouseAdapter } from '../sql/dialect/clickhouse.js';
 import { duckdbAdapter } from '../sql/dialect/duckdb.js';
 import { localDaySql } from './local-day.js';
-import { type CutInterval, SLOT_BITS, slotMasks, stageSlots } from './stage-slots.js';
+import { type CutInterval, slotMasks, stageSlots } from './stage-slots.js';
 import type { StageConfig } from './stages.js';
 
 const DAY = 86_400_000;
@@ -129,34 +130,10 @@ function slotFacts(
 ): { facts: SqlNode; stages: SqlNode[] } {
   const { cuts, instants } = slots;
   const last = Math.max(...at);
-  const words = Math.ceil(cuts.length / SLOT_BITS);
   const ms = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
-  // The slot of `ts`: how many cut points are at or before it, less one (−1: before all),
-  // as a balanced tree of comparisons, so each event makes log2(cuts) of them.
-  const slotOf = (lo: number, hi: number): SqlNode => {
-    if (lo === hi) return text(String(lo - 1));
-    const mid = (lo + hi) >> 1;
-    return sql`CASE WHEN ts >= ${ms(cuts[mid] ?? 0)} THEN ${slotOf(mid + 1, hi)} ELSE ${slotOf(lo, mid)} END`;
-  };
-  const masks = Array.from({ length: words }, (_, w) => {
-    const lo = w * SLOT_BITS;
-    // The shift is clamped: engines compute it before the filter applies.
-    const bit = fn.shiftLeft(
-      fn.toBigint(text('1')),
-      sql`greatest(0, least(${SLOT_BITS - 1}, slot - ${lo}))`,
-    );
-    return sql`coalesce(${fn.bitOrIf(bit, sql`act AND slot >= ${text(String(lo))} AND slot < ${text(String(lo + SLOT_BITS))}`)}, 0) AS ${text(`m${w}`)}`;
-  });
-  // Some active event in any of the intervals: their slots' bits, tested with one
-  // comparison (the words' masked bits OR-ed together are non-zero).
-  const any = (...intervals: CutInterval[]): SqlNode => {
-    const hits = slotMasks(cuts, ...intervals).flatMap((mask, w) =>
-      mask === '0' ? [] : [fn.bitAnd(text(`m${w}`), fn.toBigint(text(mask)))],
-    );
-    const [first, ...rest] = hits;
-    if (!first) return fn.false;
-    return sql`(${rest.reduce<SqlNode>((acc, h) => fn.bitOr(acc, h), first)} <> 0)`;
-  };
+  const masks = slotMaskAggregates(text('slot'), cuts.length, text('act'));
+  // Some active event in any of the intervals.
+  const any = (...intervals: CutInterval[]): SqlNode => anyBit(slotMasks(cuts, ...intervals));
   const stages = instants.map((i, k) => {
     const T = ms(i.at);
     const activeBefore = sql`coalesce(first_active < ${T}, ${fn.false})`;
@@ -178,7 +155,7 @@ function slotFacts(
   const scan = sql`SELECT ${PERSON} AS person, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${activeCondition(c)} AS act, e.event = ${c.activationEvent} AS is_activation
     FROM ${EventsTableNode.create('e', bounds)}${OVERRIDES_JOIN}
     WHERE ${bounds}`;
-  const withSlot = sql`SELECT person, ts, act, is_activation, ${slotOf(0, cuts.length)} AS slot FROM (${scan}) x`;
+  const withSlot = sql`SELECT person, ts, act, is_activation, ${slotOf(text('ts'), cuts)} AS slot FROM (${scan}) x`;
   // With every event active, first activity is first seen: the same aggregate, computed once.
   const firstActive =
     c.activeEvents.length === 0 ? text('min(ts)') : fn.minIf(text('ts'), text('act'));

@@ -1,9 +1,8 @@
+import { maskOf, SLOT_BITS, slotWords } from '../plan/slot-masks.js';
 import { offsetSpans } from '../time/offset-spans.js';
 import type { StageConfig } from './stages.js';
 
 const DAY = 86_400_000;
-/** Bits used per BIGINT word: 63 keeps every mask positive on every engine. */
-export const SLOT_BITS = 63;
 /** Past this many words a person's slot masks cost more than per-instant aggregates. */
 const MAX_WORDS = 8;
 
@@ -86,23 +85,15 @@ export function stageSlots(
   return { cuts, instants };
 }
 
-/**
- * The slots of the intervals `[from, to)` as one bit mask per word (decimal
- * text: masks reach 2^62, beyond a double's exact integers). Empty intervals
- * have none.
- */
+/** The slots of the intervals `[from, to)` as masks (see {@link maskOf}); empty intervals have none. */
 export function slotMasks(cuts: readonly number[], ...intervals: CutInterval[]): string[] {
-  const words = Math.ceil(cuts.length / SLOT_BITS);
-  const masks = Array.from({ length: words }, () => 0n);
+  const slots: number[] = [];
   for (const interval of intervals) {
     if (interval.from >= interval.to) continue;
     const a = cuts.indexOf(interval.from);
     const b = cuts.indexOf(interval.to);
     if (a < 0 || b < 0) throw new Error('interval ends must be cut points');
-    for (let j = a; j < b; j++) {
-      const w = Math.floor(j / SLOT_BITS);
-      masks[w] = (masks[w] ?? 0n) | (1n << BigInt(j % SLOT_BITS));
-    }
+    for (let j = a; j < b; j++) slots.push(j);
   }
-  return masks.map(String);
+  return maskOf(slots, slotWords(cuts.length));
 }

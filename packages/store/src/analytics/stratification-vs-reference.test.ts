@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SLOT_BITS } from '@opsloop/engine/plan/slot-masks';
 import type { RefData } from '@opsloop/engine/reference/index';
 import { referenceStageCounts } from '@opsloop/engine/stratification/reference';
 import { stageCountsQuery } from '@opsloop/engine/stratification/stage-counts-sql';
-import { SLOT_BITS, stageSlots } from '@opsloop/engine/stratification/stage-slots';
+import { stageSlots } from '@opsloop/engine/stratification/stage-slots';
 import type { StageConfig } from '@opsloop/engine/stratification/stages';
 import fc from 'fast-check';
 import { clickhouseSkipReason } from '../testing/clickhouse/start-clickhouse.js';
 import { useClickHouseWorlds } from './testing/clickhouse-worlds.js';
+import { handData } from './testing/hand-data.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
-const P = (i: number) => `00000000-0000-4000-8000-00000000000${i}`;
 const DAY = 86_400_000;
 const T0 = Date.parse('2024-06-01T00:00:00Z');
 // Small thresholds so that a few dozen days of events reach every stage.
@@ -38,17 +39,10 @@ interface Ev {
 }
 
 function dataOf(events: readonly Ev[], merged: boolean, t0 = T0): RefData {
-  return {
-    projectId: 'p1',
-    events: events.map((e, i) => ({
-      uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      event: e.event,
-      distinctId: `d${e.person}`,
-      personId: P(e.person),
-      timestamp: t0 + e.day * DAY + e.hour * 3_600_000,
-    })),
-    overrides: merged ? [{ oldPersonId: P(4), personId: P(0) }] : [],
-  };
+  return handData(
+    events.map((e) => ({ ...e, ts: t0 + e.day * DAY + e.hour * 3_600_000 })),
+    merged ? [[4, 0]] : [],
+  );
 }
 
 const AT = [T0 - 14 * DAY, T0 - 7 * DAY, T0, T0 + DAY];
@@ -75,6 +69,21 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
     await db.close();
   });
 
+  /** Slot masks and per-instant aggregates both give the reference's counts and flows. */
+  async function bothPlansAgree(
+    data: RefData,
+    at: readonly number[],
+    config: StageConfig,
+    tz: string,
+  ): Promise<void> {
+    await db.load(data);
+    const ref = referenceStageCounts(data, at, config, tz);
+    for (const plan of ['slots', 'perInstant'] as const) {
+      const rows = await db.execute(stageCountsQuery('p1', tz, at, config, { plan }));
+      assert.deepEqual(countsAndFlows(rows, at.length), ref, plan);
+    }
+  }
+
   it('agrees on counts and flows, with slot masks and with per-instant aggregates', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -92,14 +101,8 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
         fc.constantFrom(T0, Date.parse('2024-11-05T00:00:00Z'), Date.parse('2024-04-10T00:00:00Z')),
         fc.constantFrom(0, 1, 3_599_999, 43_200_000),
         async (events, merged, config, tz, t0, shift) => {
-          const data = dataOf(events, merged, t0);
-          await db.load(data);
           const at = [t0 - 14 * DAY, t0 - 7 * DAY, t0, t0 + DAY].map((t) => t + shift);
-          const ref = referenceStageCounts(data, at, config, tz);
-          for (const plan of ['slots', 'perInstant'] as const) {
-            const rows = await db.execute(stageCountsQuery('p1', tz, at, config, { plan }));
-            assert.deepEqual(countsAndFlows(rows, at.length), ref, plan);
-          }
+          await bothPlansAgree(dataOf(events, merged, t0), at, config, tz);
         },
       ),
       { numRuns: 80 },
@@ -132,23 +135,10 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
             churned: config.churnedDays,
             at: 0,
           };
-          const data: RefData = {
-            projectId: 'p1',
-            events: picks.map((p, i) => ({
-              uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-              event: p.event,
-              distinctId: `d${p.person}`,
-              personId: P(p.person),
-              timestamp: (at[p.k] ?? T0) - days[p.threshold] * DAY + p.delta,
-            })),
-            overrides: [],
-          };
-          await db.load(data);
-          const ref = referenceStageCounts(data, at, config, tz);
-          for (const plan of ['slots', 'perInstant'] as const) {
-            const rows = await db.execute(stageCountsQuery('p1', tz, at, config, { plan }));
-            assert.deepEqual(countsAndFlows(rows, at.length), ref, plan);
-          }
+          const data = handData(
+            picks.map((p) => ({ ...p, ts: (at[p.k] ?? T0) - days[p.threshold] * DAY + p.delta })),
+          );
+          await bothPlansAgree(data, at, config, tz);
         },
       ),
       { numRuns: 250 },
@@ -173,17 +163,7 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
         arbConfig,
         fc.constantFrom('UTC', 'America/New_York'),
         async (events, config, tz) => {
-          const data: RefData = {
-            projectId: 'p1',
-            events: events.map((e, i) => ({
-              uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-              event: e.event,
-              distinctId: `d${e.person}`,
-              personId: P(e.person),
-              timestamp: e.ts,
-            })),
-            overrides: [],
-          };
+          const data = handData(events);
           await db.load(data);
           const slots = stageSlots(at, config, tz);
           assert.ok(slots && slots.cuts.length > SLOT_BITS, 'several words');

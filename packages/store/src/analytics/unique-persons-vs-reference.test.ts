@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compileQuery } from '@opsloop/engine';
-import { type RefData, referenceTrends } from '@opsloop/engine/reference/index';
+import { referenceTrends } from '@opsloop/engine/reference/index';
 import { AnalyticsQuery } from '@opsloop/schema';
 import fc from 'fast-check';
 import { runAnalyticsQuery } from './run-query.js';
 import { canon } from './testing/arb-world.js';
+import { handData } from './testing/hand-data.js';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
 
 // Unique-persons trends count distinct persons per bucket from one bit mask of
 // buckets per person (63 per word). The general suite's short ranges keep to
 // one word and rarely see a second month; here every interval spans several
 // words or months, crossing DST changes, with merges and a breakdown.
-const P = (i: number) => `00000000-0000-4000-8000-00000000000${i}`;
 const RANGES = {
   hour: { from: '2024-03-08', to: '2024-03-13' }, // 144 hours: three words; New York and Lord Howe change
   day: { from: '2024-01-15', to: '2024-05-20' }, // 127 days: three words
@@ -53,23 +53,20 @@ describe('unique-persons trends by bucket masks vs the reference (DuckDB)', () =
           const range = RANGES[interval];
           const from = Date.parse(`${range.from}T00:00:00Z`);
           const span = Date.parse(`${range.to}T00:00:00Z`) - from;
-          const data: RefData = {
-            projectId: 'p1',
-            events: picks.map((p, i) => ({
-              uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          const data = handData(
+            picks.map((p) => ({
+              person: p.person,
               event: p.event,
-              distinctId: `d${p.person}`,
-              personId: P(p.person),
-              timestamp: Math.round(from + p.at * span),
+              ts: Math.round(from + p.at * span),
               properties: p.plan === undefined ? {} : { plan: p.plan },
             })),
-            overrides: merged
+            merged
               ? [
-                  { oldPersonId: P(0), personId: P(3) },
-                  { oldPersonId: P(1), personId: P(3) },
+                  [0, 3],
+                  [1, 3],
                 ]
               : [],
-          };
+          );
           await db.load(data);
           const q = AnalyticsQuery.parse({
             kind: 'trends',

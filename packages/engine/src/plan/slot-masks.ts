@@ -1,0 +1,72 @@
+import { fn } from '../sql/ast/functions.js';
+import type { SqlNode } from '../sql/ast/nodes.js';
+import { sql, text } from '../sql/ast/sql-tag.js';
+
+/**
+ * Per-person bit masks of slots (buckets of a trend, intervals between a
+ * stage's thresholds): a grouped pass keyed on the person alone ORs one bit
+ * per event into BIGINT words, and later tests read the words instead of
+ * aggregating per (slot, person) pair or per slot.
+ *
+ * 63 bits per word keep every mask positive on every engine.
+ */
+export const SLOT_BITS = 63;
+
+/** Words needed for `slots` slots. */
+export const slotWords = (slots: number): number => Math.ceil(slots / SLOT_BITS);
+
+/**
+ * The slot of `x` among sorted `cuts`: how many cuts are at or before it, less
+ * one (−1 before them all), as a balanced tree of comparisons, so a row makes
+ * log2(cuts) of them rather than one per cut.
+ */
+export function slotOf(x: SqlNode, cuts: readonly number[]): SqlNode {
+  const at = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
+  const tree = (lo: number, hi: number): SqlNode => {
+    if (lo === hi) return text(String(lo - 1));
+    const mid = (lo + hi) >> 1;
+    return sql`CASE WHEN ${x} >= ${at(cuts[mid] ?? 0)} THEN ${tree(mid + 1, hi)} ELSE ${tree(lo, mid)} END`;
+  };
+  return tree(0, cuts.length);
+}
+
+/**
+ * The aggregates `m0, m1 …` ORing bit `slot` of the rows where `when` holds
+ * (and the slot is in the word) into each word; 0 where no row does.
+ */
+export function slotMaskAggregates(slot: SqlNode, slots: number, when?: SqlNode): SqlNode[] {
+  return Array.from({ length: slotWords(slots) }, (_, w) => {
+    const lo = w * SLOT_BITS;
+    // The shift is clamped: engines compute it before the filter applies.
+    const bit = fn.shiftLeft(
+      fn.toBigint(text('1')),
+      sql`greatest(0, least(${SLOT_BITS - 1}, ${slot} - ${lo}))`,
+    );
+    const inWord = sql`${slot} >= ${text(String(lo))} AND ${slot} < ${text(String(lo + SLOT_BITS))}`;
+    const or = fn.bitOrIf(bit, when ? sql`${when} AND ${inWord}` : inWord);
+    return sql`coalesce(${or}, 0) AS ${text(`m${w}`)}`;
+  });
+}
+
+/**
+ * The bits of `slots` as one mask per word of `words` (decimal text: masks
+ * reach 2^62, beyond a double's exact integers).
+ */
+export function maskOf(slots: Iterable<number>, words: number): string[] {
+  const masks = Array.from({ length: words }, () => 0n);
+  for (const j of slots) {
+    const w = Math.floor(j / SLOT_BITS);
+    masks[w] = (masks[w] ?? 0n) | (1n << BigInt(j % SLOT_BITS));
+  }
+  return masks.map(String);
+}
+
+/** True when the person's words `m0, m1 …` have any of `masks`' bits: one comparison. */
+export function anyBit(masks: readonly string[]): SqlNode {
+  const hits = masks.flatMap((mask, w) =>
+    mask === '0' ? [] : [fn.bitAnd(text(`m${w}`), fn.toBigint(text(mask)))],
+  );
+  const [first, ...rest] = hits;
+  if (!first) return fn.false;
+  return sql`(${rest.reduce<SqlNode>((acc, h) => fn.bitOr(acc, h), first)} <> 0)`;
+}
