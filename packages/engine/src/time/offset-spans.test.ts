@@ -24,4 +24,15 @@ describe('offsetSpans', () => {
     assert.deepEqual(offsetSpans('UTC', 0, 100 * 86_400_000), [{ from: 0, offset: 0 }]);
     assert.deepEqual(offsetSpans('Asia/Kolkata', 5, 5), [{ from: 5, offset: 5.5 * HOUR }]);
   });
+
+  it('answers a repeated question from memory, unchanged by what a caller does to an answer', () => {
+    const from = Date.UTC(2024, 2, 25);
+    const to = Date.UTC(2024, 3, 5);
+    const first = offsetSpans('Europe/London', from, to);
+    first.pop();
+    assert.deepEqual(offsetSpans('Europe/London', from, to), [
+      { from, offset: 0 },
+      { from: Date.UTC(2024, 2, 31, 1), offset: HOUR },
+    ]);
+  });
 });

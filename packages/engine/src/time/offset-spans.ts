@@ -17,6 +17,20 @@ const offsetAt = (ms: number, timezone: string) => toLocalNaive(ms, timezone) - 
  * offset twice within a day.
  */
 export function offsetSpans(timezone: string, from: number, to: number): OffsetSpan[] {
+  const key = `${timezone}|${from}|${to}`;
+  const known = recent.get(key);
+  if (known) return [...known];
+  const spans = computeSpans(timezone, from, to);
+  // A planner asks for the same span once per series and period; dashboards ask again.
+  if (recent.size >= RECENT) recent.delete(recent.keys().next().value ?? '');
+  recent.set(key, Object.freeze(spans.map((span) => Object.freeze({ ...span }))));
+  return spans;
+}
+
+const RECENT = 64;
+const recent = new Map<string, readonly OffsetSpan[]>();
+
+function computeSpans(timezone: string, from: number, to: number): OffsetSpan[] {
   const spans: OffsetSpan[] = [{ from, offset: offsetAt(from, timezone) }];
   let prev = from;
   for (let at = from + DAY; prev < to; at += DAY) {
