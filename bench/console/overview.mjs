@@ -7,6 +7,7 @@
 // With a dataDir the seeded data is kept and reused by the next run (seeding is the slow part).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
 import { chromium } from 'playwright-core';
 import { createUser } from '../../packages/server/dist/accounts/create-user.js';
 import { seedDemoIfEmpty } from '../../packages/server/dist/demo/seed.js';
@@ -37,12 +38,26 @@ try {
     });
 
   const t0 = performance.now();
+  // Seeding 10M events takes minutes: a bar on stderr (only drawn while seeding).
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: 'seeding [{bar}] day {value}/{total} | {events} events',
+    // Redirected to a file, it still reports (a line every few seconds).
+    noTTYOutput: true,
+    notTTYSchedule: 3_000,
+  });
+  let drawing = false;
   const seeded = await seedDemoIfEmpty(server.ctx, project.id, {
     persons,
     days,
     seed: 'bench-console',
-    onProgress: () => undefined,
+    onProgress: (p) => {
+      if (!drawing) bar.start(p.days, 0, { events: 0 });
+      drawing = true;
+      bar.update(p.day + 1, { events: p.events.toLocaleString('en') });
+    },
   });
+  if (drawing) bar.stop();
   const [{ n }] = await server.ctx.events.execute({
     sql: 'SELECT count(*) AS n FROM events WHERE project_id = $1',
     parameters: [project.id],
