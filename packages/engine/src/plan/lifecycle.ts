@@ -14,6 +14,7 @@ import { sql, text } from '../sql/ast/sql-tag.js';
 import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
 import { addNaive, fromLocalNaive, naiveSqlText } from '../time/zoned.js';
 import type { PlanContext } from './context.js';
+import { lifecycleByMasks } from './lifecycle-masks.js';
 import { checkBuckets, field, num, type Plan, str } from './plan.js';
 import { eventsSource, PERSON } from './source.js';
 
@@ -51,6 +52,28 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
       b: sql`CASE WHEN e.timestamp < ${InstantNode.create(historyEnd)} THEN ${history} ELSE ${recent} END`,
     }),
   });
+  const byMasks = lifecycleByMasks(src, q.interval, [
+    addNaive(first, q.interval, -2),
+    addNaive(first, q.interval, -1),
+    ...starts,
+  ]);
+  if (byMasks)
+    return {
+      root: byMasks,
+      shape: (rows) => {
+        const row = rows[0];
+        const n = (name: string) => (row ? (num(field(row, name)) ?? 0) : 0);
+        return {
+          intervals: starts.map((b, i) => ({
+            date: bucketLabel(b, q.interval),
+            new: n(`new_${i}`),
+            returning: n(`returning_${i}`),
+            resurrecting: n(`resurrecting_${i}`),
+            dormant: 0 - n(`dormant_${i}`), // 0 - x: -x gives -0 when nobody left
+          })),
+        };
+      },
+    };
   const lo = LocalDateTimeNode.create(naiveSqlText(starts[0] ?? 0));
   const hi = LocalDateTimeNode.create(naiveSqlText(starts.at(-1) ?? 0));
   const ms = (n: SqlNode) => EpochMsNode.create(n);

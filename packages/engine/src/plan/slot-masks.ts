@@ -1,6 +1,7 @@
 import { fn } from '../sql/ast/functions.js';
 import type { SqlNode } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
+import type { BucketUnit } from '../time/zoned.js';
 
 /**
  * Per-person bit masks of slots (buckets of a trend, intervals between a
@@ -69,4 +70,42 @@ export function anyBit(masks: readonly string[]): SqlNode {
   const [first, ...rest] = hits;
   if (!first) return fn.false;
   return sql`(${rest.reduce<SqlNode>((acc, h) => fn.bitOr(acc, h), first)} <> 0)`;
+}
+
+const WIDTH: Readonly<Record<Exclude<BucketUnit, 'month'>, number>> = {
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+};
+
+/** Slots for time buckets: how many, the slot of a bucket's start, and its SQL. */
+export interface BucketSlots {
+  readonly slots: number;
+  /** The slot of one of the listed bucket starts. */
+  readonly slotIndex: (start: number) => number;
+  /** The slot of a bucket start given as naive epoch ms in SQL. */
+  readonly slotOf: (bucketMs: SqlNode) => SqlNode;
+}
+
+/**
+ * Slots for buckets starting at `starts` (naive local ms, ascending): hours,
+ * days and weeks are fixed widths on the wall clock, so their slot is
+ * arithmetic (a wall-clock hour skipped by DST keeps its slot, empty); months
+ * go by position.
+ */
+export function bucketSlots(unit: BucketUnit, starts: readonly number[]): BucketSlots {
+  const first = starts[0] ?? 0;
+  const at = (n: number) => fn.toBigint(text(String(n)));
+  if (unit === 'month')
+    return {
+      slots: starts.length,
+      slotIndex: (start) => starts.indexOf(start),
+      slotOf: (bucketMs) => slotOf(bucketMs, starts),
+    };
+  const width = WIDTH[unit];
+  return {
+    slots: Math.round(((starts.at(-1) ?? first) - first) / width) + 1,
+    slotIndex: (start) => Math.round((start - first) / width),
+    slotOf: (bucketMs) => fn.intDiv(sql`(${bucketMs} - ${at(first)})`, at(width)),
+  };
 }

@@ -2,15 +2,10 @@ import { fn } from '../sql/ast/functions.js';
 import { EpochMsNode, type SqlNode, TimeBucketNode, ValuesNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { BucketUnit } from '../time/zoned.js';
-import { anyBit, maskOf, slotMaskAggregates, slotOf, slotWords } from './slot-masks.js';
+import { anyBit, bucketSlots, maskOf, slotMaskAggregates, slotWords } from './slot-masks.js';
 
 /** Past this many words per person, counting distinct (bucket, person) pairs is cheaper. */
 const MAX_WORDS = 8;
-const WIDTH: Readonly<Record<Exclude<BucketUnit, 'month'>, number>> = {
-  hour: 3_600_000,
-  day: 86_400_000,
-  week: 604_800_000,
-};
 
 /**
  * Distinct persons per bucket and over the whole range, in one grouped pass.
@@ -31,28 +26,14 @@ export function uniquePersonsByMasks(
   unit: BucketUnit,
   starts: readonly number[],
 ): SqlNode | null {
-  const first = starts[0];
-  if (first === undefined) return null;
+  if (starts.length === 0) return null;
   const bucketMs = EpochMsNode.create(TimeBucketNode.create(unit, text('local_ts')));
   const bigint = (n: number | bigint) => fn.toBigint(text(String(n)));
-  let slots: number;
-  let slotExpr: SqlNode;
-  let slotIndex: (start: number) => number;
-  if (unit === 'month') {
-    // The months' positions: the month starts are the cut points.
-    slots = starts.length;
-    slotExpr = slotOf(text('b'), starts);
-    slotIndex = (start) => starts.indexOf(start);
-  } else {
-    const width = WIDTH[unit];
-    slots = Math.round(((starts.at(-1) ?? first) - first) / width) + 1;
-    slotExpr = fn.intDiv(sql`(b - ${bigint(first)})`, bigint(width));
-    slotIndex = (start) => Math.round((start - first) / width);
-  }
+  const { slots, slotIndex, slotOf } = bucketSlots(unit, starts);
   const words = slotWords(slots);
   if (words > MAX_WORDS) return null;
   const masks = slotMaskAggregates(text('slot'), slots);
-  const perPerson = sql`SELECT bval, person, ${join(masks, ', ')} FROM (SELECT bval, person, ${slotExpr} AS slot FROM (SELECT bval, person, ${bucketMs} AS b FROM (${src}) t) t2) t3 GROUP BY bval, person`;
+  const perPerson = sql`SELECT bval, person, ${join(masks, ', ')} FROM (SELECT bval, person, ${slotOf(text('b'))} AS slot FROM (SELECT bval, person, ${bucketMs} AS b FROM (${src}) t) t2) t3 GROUP BY bval, person`;
   const counts = starts.map((start) => {
     const j = slotIndex(start);
     return sql`sum(${fn.toInteger(anyBit(maskOf([j], words)))}) AS ${text(`c${j}`)}`;
