@@ -114,6 +114,32 @@ describe('console in a browser', () => {
     });
   });
 
+  it('fetches the view a page opens on beside the session check, not after it', async () => {
+    await withPage('opening-view', async ({ page }) => {
+      await signIn(page);
+      for (const [path, chunk] of [
+        ['overview', 'OverviewView'],
+        ['people', 'PeopleView'],
+      ] as const) {
+        await page.goto(`/p/${ws.project.id}/${path}`);
+        await page.waitForLoadState('networkidle');
+        // React holds a view that suspended back for up to 300 ms, so a view
+        // fetched only once the session is known would delay its data.
+        const starts = await page.evaluate((name) => {
+          const at = (test: (url: string) => boolean) =>
+            performance.getEntriesByType('resource').find((e) => test(new URL(e.name).pathname))
+              ?.startTime ?? null;
+          return {
+            view: at((p) => p.startsWith(`/assets/${name}-`)),
+            session: at((p) => p === '/api/auth/me'),
+          };
+        }, chunk);
+        assert.ok(starts.view !== null && starts.session !== null, JSON.stringify(starts));
+        assert.ok(starts.view <= starts.session, `${path}: ${JSON.stringify(starts)}`);
+      }
+    });
+  });
+
   it('switches to Simplified Chinese and back, and remembers the choice', async () => {
     await withPage('i18n-zh', async ({ page }) => {
       await signIn(page);

@@ -1,20 +1,45 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { Redirect, Route, Switch, useLocation, useParams, useSearch } from 'wouter';
 import { useSession } from '../auth/session';
 import { Loading } from '../components/states';
 import { useI18n } from '../i18n/i18n';
 import { Layout } from './Layout';
+import { lazyView } from './lazy-view';
 import { findProject, ProjectContext, projectPath } from './project-context';
 
 // One chunk per view: the shell loads first, each view when it is opened.
-const LoginPage = lazy(() => import('../auth/LoginPage'));
-const InvitePage = lazy(() => import('../auth/InvitePage'));
-const OverviewView = lazy(() => import('../views/overview/OverviewView'));
-const InsightsView = lazy(() => import('../views/insights/InsightsView'));
-const DashboardsView = lazy(() => import('../views/dashboards/DashboardsView'));
-const PeopleView = lazy(() => import('../views/people/PeopleView'));
-const DataSection = lazy(() => import('../views/data/DataView'));
-const SettingsView = lazy(() => import('../views/settings/SettingsView'));
+const LoginPage = lazyView(() => import('../auth/LoginPage'));
+const InvitePage = lazyView(() => import('../auth/InvitePage'));
+const OverviewView = lazyView(() => import('../views/overview/OverviewView'));
+const InsightsView = lazyView(() => import('../views/insights/InsightsView'));
+const DashboardsView = lazyView(() => import('../views/dashboards/DashboardsView'));
+const PeopleView = lazyView(() => import('../views/people/PeopleView'));
+const DataSection = lazyView(() => import('../views/data/DataView'));
+const SettingsView = lazyView(() => import('../views/settings/SettingsView'));
+
+const PROJECT_VIEWS: Readonly<Record<string, { preload(): Promise<void> }>> = {
+  overview: OverviewView,
+  insights: InsightsView,
+  dashboards: DashboardsView,
+  people: PeopleView,
+  data: DataSection,
+  settings: SettingsView,
+};
+
+/**
+ * Starts fetching the view a page opens on, beside the shell's session check,
+ * so that it is there when it first renders (see `lazyView`). A page with no
+ * view of its own opens on the overview. A failed fetch is tried again when
+ * the view renders.
+ */
+export function preloadOpeningView(pathname: string): void {
+  const view = pathname.startsWith('/invite/')
+    ? InvitePage
+    : pathname === '/login'
+      ? LoginPage
+      : (PROJECT_VIEWS[/^\/p\/[^/]+\/([a-z]+)/.exec(pathname)?.[1] ?? ''] ?? OverviewView);
+  view.preload().catch(() => undefined);
+}
 
 export function App() {
   const { state } = useSession();
