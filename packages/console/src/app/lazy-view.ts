@@ -7,6 +7,21 @@ export interface LazyView<P extends object> {
   preload(): Promise<void>;
 }
 
+interface Entry<P extends object> {
+  loaded?: ComponentType<P> | undefined;
+  readonly lazy: ComponentType<P>;
+}
+
+/**
+ * Renders the loaded view when it is there at mount, else the lazy wrapper;
+ * chosen once per mount, since switching from the wrapper to the loaded
+ * component later would remount the view and lose its state.
+ */
+function ViewHost<P extends object>({ entry, props }: { entry: Entry<P>; props: P }) {
+  const [component] = useState<ComponentType<P>>(() => entry.loaded ?? entry.lazy);
+  return createElement(component, props);
+}
+
 /**
  * Like `React.lazy`, plus `preload`. React holds back a view that suspended
  * after its fallback was shown for up to 300 ms, so that pages do not flash;
@@ -16,12 +31,11 @@ export interface LazyView<P extends object> {
 export function lazyView<P extends object>(
   load: () => Promise<{ default: ComponentType<P> }>,
 ): LazyView<P> {
-  let loaded: ComponentType<P> | undefined;
   let pending: Promise<void> | undefined;
   const preload = () => {
     pending ??= load().then(
       (m) => {
-        loaded = m.default;
+        entry.loaded = m.default;
       },
       (err: unknown) => {
         pending = undefined;
@@ -30,13 +44,9 @@ export function lazyView<P extends object>(
     );
     return pending;
   };
-  const Lazy = lazy(() => preload().then(() => ({ default: loaded as ComponentType<P> })));
-  function View(props: P): ReactElement {
-    // Chosen once per mount: switching from the lazy wrapper to the loaded
-    // component later would remount the view and lose its state.
-    const [Component] = useState<ComponentType<P>>(() => loaded ?? Lazy);
-    return createElement(Component, props);
-  }
-  View.preload = preload;
-  return View;
+  const entry: Entry<P> = {
+    lazy: lazy(() => preload().then(() => ({ default: entry.loaded as ComponentType<P> }))),
+  };
+  const view = (props: P): ReactElement => createElement(ViewHost<P>, { entry, props });
+  return Object.assign(view, { preload });
 }
