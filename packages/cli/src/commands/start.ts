@@ -14,7 +14,9 @@ export function registerStart(program: Command, io: CliIO): void {
       const config = loadConfig(io.env, { cwd: io.cwd });
       const server = await startServer(config);
       handleShutdownSignals(server, server.ctx.log);
-      io.stdout.write(`\nOpsloop is running at ${config.publicUrl}\n`);
+      // With PORT=0 the system picks the port: the configured address would say ':0'.
+      const consoleUrl = config.port === 0 ? server.url : config.publicUrl;
+      io.stdout.write(`\nOpsloop is running at ${server.url}\n`);
       io.stdout.write(`Data directory: ${config.dataDir}\n`);
       if (!opts.demo) return;
 
@@ -49,7 +51,7 @@ export function registerStart(program: Command, io: CliIO): void {
           );
         }
       }
-      io.stdout.write(`\nConsole: ${config.publicUrl}/\n`);
+      io.stdout.write(`\nConsole: ${consoleUrl}/\n`);
       if (demo.password) io.stdout.write(`Log in with ${demo.email} / ${demo.password}\n`);
       io.stdout.write('\n');
     });
