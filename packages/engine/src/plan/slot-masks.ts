@@ -22,11 +22,10 @@ export const slotWords = (slots: number): number => Math.ceil(slots / SLOT_BITS)
  * log2(cuts) of them rather than one per cut.
  */
 export function slotOf(x: SqlNode, cuts: readonly number[]): SqlNode {
-  const at = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
   const tree = (lo: number, hi: number): SqlNode => {
     if (lo === hi) return text(String(lo - 1));
     const mid = (lo + hi) >> 1;
-    return sql`CASE WHEN ${x} >= ${at(cuts[mid] ?? 0)} THEN ${tree(mid + 1, hi)} ELSE ${tree(lo, mid)} END`;
+    return sql`CASE WHEN ${x} >= ${fn.bigint(cuts[mid] ?? 0)} THEN ${tree(mid + 1, hi)} ELSE ${tree(lo, mid)} END`;
   };
   return tree(0, cuts.length);
 }
@@ -40,7 +39,7 @@ export function slotMaskAggregates(slot: SqlNode, slots: number, when?: SqlNode)
     const lo = w * SLOT_BITS;
     // The shift is clamped: engines compute it before the filter applies.
     const bit = fn.shiftLeft(
-      fn.toBigint(text('1')),
+      fn.bigint(1),
       sql`greatest(0, least(${SLOT_BITS - 1}, ${slot} - ${lo}))`,
     );
     const inWord = sql`${slot} >= ${text(String(lo))} AND ${slot} < ${text(String(lo + SLOT_BITS))}`;
@@ -65,7 +64,7 @@ export function maskOf(slots: Iterable<number>, words: number): string[] {
 /** True when the person's words `m0, m1 …` have any of `masks`' bits: one comparison. */
 export function anyBit(masks: readonly string[]): SqlNode {
   const hits = masks.flatMap((mask, w) =>
-    mask === '0' ? [] : [fn.bitAnd(text(`m${w}`), fn.toBigint(text(mask)))],
+    mask === '0' ? [] : [fn.bitAnd(text(`m${w}`), fn.bigint(BigInt(mask)))],
   );
   const [first, ...rest] = hits;
   if (!first) return fn.false;
@@ -95,7 +94,6 @@ export interface BucketSlots {
  */
 export function bucketSlots(unit: BucketUnit, starts: readonly number[]): BucketSlots {
   const first = starts[0] ?? 0;
-  const at = (n: number) => fn.toBigint(text(String(n)));
   if (unit === 'month')
     return {
       slots: starts.length,
@@ -106,6 +104,6 @@ export function bucketSlots(unit: BucketUnit, starts: readonly number[]): Bucket
   return {
     slots: Math.round(((starts.at(-1) ?? first) - first) / width) + 1,
     slotIndex: (start) => Math.round((start - first) / width),
-    slotOf: (bucketMs) => fn.intDiv(sql`(${bucketMs} - ${at(first)})`, at(width)),
+    slotOf: (bucketMs) => fn.intDiv(sql`(${bucketMs} - ${fn.bigint(first)})`, fn.bigint(width)),
   };
 }

@@ -28,7 +28,6 @@ export function uniquePersonsByMasks(
 ): SqlNode | null {
   if (starts.length === 0) return null;
   const bucketMs = EpochMsNode.create(TimeBucketNode.create(unit, text('local_ts')));
-  const bigint = (n: number | bigint) => fn.toBigint(text(String(n)));
   const { slots, slotIndex, slotOf } = bucketSlots(unit, starts);
   const words = slotWords(slots);
   if (words > MAX_WORDS) return null;
@@ -48,13 +47,13 @@ export function uniquePersonsByMasks(
     )} END`;
   // Slots are listed from the bucket starts, so each slot's bucket is its start.
   const startOf = new Map(starts.map((start) => [slotIndex(start), start]));
-  const bucket = pick((j) => (j < 0 ? fn.nullBigint : bigint(startOf.get(j) ?? 0)));
+  const bucket = pick((j) => (j < 0 ? fn.nullBigint : fn.bigint(startOf.get(j) ?? 0)));
   // Doubles in every branch: engines type a count and a sum of flags apart.
   const value = pick((j) => fn.toDouble(text(j < 0 ? 'g.total' : `g.c${j}`)));
   const js = ValuesNode.create(
     'v',
     ['j'],
-    rows.map((j) => [bigint(j)]),
+    rows.map((j) => [fn.bigint(j)]),
   );
   return sql`SELECT ${head}, ${bucket} AS bucket, ${value} AS value FROM (${perValue}) g CROSS JOIN ${js}`;
 }

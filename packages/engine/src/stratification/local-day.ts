@@ -1,6 +1,6 @@
 import { fn } from '../sql/ast/functions.js';
 import type { SqlNode } from '../sql/ast/nodes.js';
-import { join, sql, text } from '../sql/ast/sql-tag.js';
+import { join, sql } from '../sql/ast/sql-tag.js';
 import { offsetSpans } from '../time/offset-spans.js';
 
 const DAY = 86_400_000;
@@ -14,15 +14,14 @@ const DAY = 86_400_000;
  */
 export function localDaySql(ms: SqlNode, timezone: string, from: number, to: number): SqlNode {
   const spans = offsetSpans(timezone, from, to);
-  const bigint = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
-  const first = bigint(spans[0]?.offset ?? 0);
+  const first = fn.bigint(spans[0]?.offset ?? 0);
   const later = spans.slice(1).reverse();
   const offset =
     later.length === 0
       ? first
       : sql`CASE ${join(
-          later.map((s) => sql`WHEN ${ms} >= ${bigint(s.from)} THEN ${bigint(s.offset)}`),
+          later.map((s) => sql`WHEN ${ms} >= ${fn.bigint(s.from)} THEN ${fn.bigint(s.offset)}`),
           ' ',
         )} ELSE ${first} END`;
-  return fn.toInteger(fn.intDiv(sql`(${ms} + ${offset})`, bigint(DAY)));
+  return fn.toInteger(fn.intDiv(sql`(${ms} + ${offset})`, fn.bigint(DAY)));
 }

@@ -67,20 +67,19 @@ function perInstantFacts(
   adapter: DialectAdapter,
 ): { facts: SqlNode; stages: SqlNode[] } {
   const last = Math.max(...at);
-  const ms = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
   const flags = adapter.hasBitCount && c.engagedDays <= MAX_FLAG_DAYS;
   const aggs: SqlNode[] = [];
   const stages: SqlNode[] = [];
   at.forEach((t, k) => {
-    const T = ms(t);
-    const gapFrom = ms(t - (c.atRiskDays + c.dormantDays) * DAY);
-    const gapTo = ms(t - c.atRiskDays * DAY);
+    const T = fn.bigint(t);
+    const gapFrom = fn.bigint(t - (c.atRiskDays + c.dormantDays) * DAY);
+    const gapTo = fn.bigint(t - c.atRiskDays * DAY);
     const engFrom = t - c.engagedDays * DAY;
     const col = (name: string) => text(`${name}${k}`);
-    const engaged = sql`act AND ts > ${ms(engFrom)} AND ts < ${T}`;
+    const engaged = sql`act AND ts > ${fn.bigint(engFrom)} AND ts < ${T}`;
     // The window spans at most engagedDays + 2 local days (DST moves it by an hour at
     // most). The shift is clamped since DuckDB computes it before the FILTER applies.
-    const firstDay = localDaySql(ms(engFrom), timezone, engFrom, engFrom);
+    const firstDay = localDaySql(fn.bigint(engFrom), timezone, engFrom, engFrom);
     aggs.push(
       sql`${fn.maxIf(text('ts'), sql`act AND ts < ${T}`)} AS ${col('l')}`,
       sql`${fn.countIf(sql`act AND ts >= ${gapFrom} AND ts <= ${gapTo}`)} AS ${col('g')}`,
@@ -91,9 +90,9 @@ function perInstantFacts(
     const activeDays = flags ? sql`coalesce(${fn.bitCount(col('d'))}, 0)` : col('d');
     const idle = sql`(${T} - coalesce(${col('l')}, fs))`;
     stages.push(sql`CASE WHEN fs >= ${T} THEN 'none'
-      WHEN ${idle} > ${ms(c.churnedDays * DAY)} THEN 'churned'
-      WHEN ${idle} > ${ms(c.dormantDays * DAY)} THEN 'dormant'
-      WHEN ${idle} > ${ms(c.atRiskDays * DAY)} THEN 'at_risk'
+      WHEN ${idle} > ${fn.bigint(c.churnedDays * DAY)} THEN 'churned'
+      WHEN ${idle} > ${fn.bigint(c.dormantDays * DAY)} THEN 'dormant'
+      WHEN ${idle} > ${fn.bigint(c.atRiskDays * DAY)} THEN 'at_risk'
       WHEN ${col('l')} > ${gapTo} AND ${col('g')} = 0 AND first_active < ${gapFrom} THEN 'resurrected'
       WHEN NOT coalesce(fa < ${T}, ${fn.false}) THEN 'new'
       WHEN ${activeDays} >= ${c.engagedMinActiveDays} THEN 'engaged'
@@ -130,23 +129,22 @@ function slotFacts(
 ): { facts: SqlNode; stages: SqlNode[] } {
   const { cuts, instants } = slots;
   const last = Math.max(...at);
-  const ms = (n: number) => fn.toBigint(text(String(Math.trunc(n))));
   const masks = slotMaskAggregates(text('slot'), cuts.length, text('act'));
   // Some active event in any of the intervals.
   const any = (...intervals: CutInterval[]): SqlNode => anyBit(slotMasks(cuts, ...intervals));
   const stages = instants.map((i, k) => {
-    const T = ms(i.at);
+    const T = fn.bigint(i.at);
     const activeBefore = sql`coalesce(first_active < ${T}, ${fn.false})`;
     // Idle longer than `days`: no activity in the last `days` before T (or, never
     // active before T, first seen longer ago than that).
     const idle = (interval: CutInterval, days: number) =>
-      sql`CASE WHEN ${activeBefore} THEN NOT ${any(interval)} ELSE ${T} - fs > ${ms(days * DAY)} END`;
+      sql`CASE WHEN ${activeBefore} THEN NOT ${any(interval)} ELSE ${T} - fs > ${fn.bigint(days * DAY)} END`;
     const activeDays = i.engagedDays.map((pieces) => fn.toInteger(any(...pieces)));
     return sql`CASE WHEN fs >= ${T} THEN 'none'
       WHEN ${idle(i.recent.churned, c.churnedDays)} THEN 'churned'
       WHEN ${idle(i.recent.dormant, c.dormantDays)} THEN 'dormant'
       WHEN ${idle(i.recent.atRisk, c.atRiskDays)} THEN 'at_risk'
-      WHEN ${any(i.afterGap)} AND NOT ${any(i.gap)} AND first_active < ${ms(i.gap.from)} THEN 'resurrected'
+      WHEN ${any(i.afterGap)} AND NOT ${any(i.gap)} AND first_active < ${fn.bigint(i.gap.from)} THEN 'resurrected'
       WHEN NOT coalesce(fa < ${T}, ${fn.false}) THEN 'new'
       WHEN ${activeDays.length === 0 ? text('0') : join(activeDays, ' + ')} >= ${c.engagedMinActiveDays} THEN 'engaged'
       ELSE 'activated' END AS ${text(`s${k}`)}`;

@@ -29,6 +29,9 @@ export const fn = {
   toText: call('toText') as (x: SqlNode) => FunctionNode,
   toDouble: call('toDouble') as (x: SqlNode) => FunctionNode,
   toBigint: call('toBigint') as (x: SqlNode) => FunctionNode,
+  /** A planner's own integer (an instant, a mask) as a BIGINT constant; never a user value. */
+  bigint: (n: number | bigint): FunctionNode =>
+    FunctionNode.create('toBigint', [text(String(typeof n === 'bigint' ? n : Math.trunc(n)))]),
   toInteger: call('toInteger') as (x: SqlNode) => FunctionNode,
   nullText: FunctionNode.create('nullText'),
   nullDouble: FunctionNode.create('nullDouble'),
