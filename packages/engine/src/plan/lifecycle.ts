@@ -34,8 +34,10 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
   // it all goes to one bucket two intervals before the range, so it is neither
   // converted to local time event by event nor kept as a bucket per interval.
   const first = starts[0] ?? 0;
-  const historyEnd = fromLocalNaive(addNaive(first, q.interval, -1), tz);
-  const history = LocalDateTimeNode.create(naiveSqlText(addNaive(first, q.interval, -2)));
+  const historyStart = addNaive(first, q.interval, -2);
+  const before = addNaive(first, q.interval, -1);
+  const historyEnd = fromLocalNaive(before, tz);
+  const history = LocalDateTimeNode.create(naiveSqlText(historyStart));
   const recent = TimeBucketNode.create(
     q.interval,
     LocalTimeNode.create(text('e.timestamp'), tz, { fromMs: historyEnd, toMs: range.toMs }),
@@ -52,11 +54,7 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
       b: sql`CASE WHEN e.timestamp < ${InstantNode.create(historyEnd)} THEN ${history} ELSE ${recent} END`,
     }),
   });
-  const byMasks = lifecycleByMasks(src, q.interval, [
-    addNaive(first, q.interval, -2),
-    addNaive(first, q.interval, -1),
-    ...starts,
-  ]);
+  const byMasks = lifecycleByMasks(src, q.interval, [historyStart, before, ...starts]);
   if (byMasks)
     return {
       root: byMasks,

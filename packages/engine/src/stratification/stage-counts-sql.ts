@@ -105,10 +105,7 @@ function perInstantFacts(
     Math.min(...at) - (c.engagedDays + 1) * DAY,
     last,
   );
-  const bounds = sql`e.project_id = ${projectId} AND e.timestamp < ${InstantNode.create(last)}`;
-  const scan = sql`SELECT ${PERSON} AS person, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${activeCondition(c)} AS act, e.event = ${c.activationEvent} AS is_activation, ${day} AS day
-    FROM ${EventsTableNode.create('e', bounds)}${OVERRIDES_JOIN}
-    WHERE ${bounds}`;
+  const scan = eventsScan(projectId, last, c, sql`, ${day} AS day`);
   const facts = sql`SELECT person, min(ts) AS fs, ${fn.minIf(text('ts'), text('is_activation'))} AS fa,
       ${fn.minIf(text('ts'), text('act'))} AS first_active, ${join(aggs, ', ')}
     FROM (${scan}) x GROUP BY person`;
@@ -149,10 +146,7 @@ function slotFacts(
       WHEN ${activeDays.length === 0 ? text('0') : join(activeDays, ' + ')} >= ${c.engagedMinActiveDays} THEN 'engaged'
       ELSE 'activated' END AS ${text(`s${k}`)}`;
   });
-  const bounds = sql`e.project_id = ${projectId} AND e.timestamp < ${InstantNode.create(last)}`;
-  const scan = sql`SELECT ${PERSON} AS person, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${activeCondition(c)} AS act, e.event = ${c.activationEvent} AS is_activation
-    FROM ${EventsTableNode.create('e', bounds)}${OVERRIDES_JOIN}
-    WHERE ${bounds}`;
+  const scan = eventsScan(projectId, last, c);
   const withSlot = sql`SELECT person, ts, act, is_activation, ${slotOf(text('ts'), cuts)} AS slot FROM (${scan}) x`;
   // With every event active, first activity is first seen: the same aggregate, computed once.
   const firstActive =
@@ -163,13 +157,20 @@ function slotFacts(
   return { facts, stages };
 }
 
-const activeCondition = (c: StageConfig): SqlNode =>
-  c.activeEvents.length === 0
-    ? fn.true
-    : sql`e.event IN (${join(
-        c.activeEvents.map((x) => sql`${x}`),
-        ', ',
-      )})`;
+/** The project's events before `last`: merged person, time (ms), active, activation, and `extra` columns. */
+function eventsScan(projectId: string, last: number, c: StageConfig, extra?: SqlNode): SqlNode {
+  const active =
+    c.activeEvents.length === 0
+      ? fn.true
+      : sql`e.event IN (${join(
+          c.activeEvents.map((x) => sql`${x}`),
+          ', ',
+        )})`;
+  const bounds = sql`e.project_id = ${projectId} AND e.timestamp < ${InstantNode.create(last)}`;
+  return sql`SELECT ${PERSON} AS person, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${active} AS act, e.event = ${c.activationEvent} AS is_activation${extra ?? text('')}
+    FROM ${EventsTableNode.create('e', bounds)}${OVERRIDES_JOIN}
+    WHERE ${bounds}`;
+}
 
 /**
  * Stage counts per instant and flows between consecutive ones, from per-person
