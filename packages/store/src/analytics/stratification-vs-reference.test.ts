@@ -178,6 +178,25 @@ describe('lifecycle stages: engine vs reference on DuckDB', () => {
     );
   });
 
+  it('falls back to per-instant aggregates past eight mask words, and still agrees', async () => {
+    // 100 instants (the route's most) seven hours and a millisecond apart: 500+ cut points.
+    const at = Array.from({ length: 100 }, (_, k) => T0 - 30 * DAY + k * 25_200_001);
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbEvent, { maxLength: 16 }), arbConfig, async (events, config) => {
+        assert.equal(stageSlots(at, config, 'UTC'), null);
+        const query = stageCountsQuery('p1', 'UTC', at, config);
+        assert.doesNotMatch(query.sql, / AS slot\b/);
+        const data = dataOf(events, false);
+        await db.load(data);
+        assert.deepEqual(
+          countsAndFlows(await db.execute(query), at.length),
+          referenceStageCounts(data, at, config, 'UTC'),
+        );
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   it('stages a hand-made person at each instant', async () => {
     const data = dataOf(
       [
