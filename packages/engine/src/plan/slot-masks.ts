@@ -1,6 +1,6 @@
 import { fn } from '../sql/ast/functions.js';
 import type { SqlNode } from '../sql/ast/nodes.js';
-import { sql, text } from '../sql/ast/sql-tag.js';
+import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { BucketUnit } from '../time/zoned.js';
 
 /**
@@ -35,6 +35,11 @@ export function slotOf(x: SqlNode, cuts: readonly number[]): SqlNode {
  * (and the slot is in the word) into each word; 0 where no row does.
  */
 export function slotMaskAggregates(slot: SqlNode, slots: number, when?: SqlNode): SqlNode[] {
+  return slotMaskWords(slot, slots, when).map((word, w) => sql`${word} AS ${text(`m${w}`)}`);
+}
+
+/** The aggregates of {@link slotMaskAggregates}, unnamed. */
+export function slotMaskWords(slot: SqlNode, slots: number, when?: SqlNode): SqlNode[] {
   return Array.from({ length: slotWords(slots) }, (_, w) => {
     const lo = w * SLOT_BITS;
     // The shift is clamped: engines compute it before the filter applies.
@@ -44,7 +49,7 @@ export function slotMaskAggregates(slot: SqlNode, slots: number, when?: SqlNode)
     );
     const inWord = sql`${slot} >= ${text(String(lo))} AND ${slot} < ${text(String(lo + SLOT_BITS))}`;
     const or = fn.bitOrIf(bit, when ? sql`${when} AND ${inWord}` : inWord);
-    return sql`coalesce(${or}, 0) AS ${text(`m${w}`)}`;
+    return sql`coalesce(${or}, 0)`;
   });
 }
 
@@ -61,10 +66,10 @@ export function maskOf(slots: Iterable<number>, words: number): string[] {
   return masks.map(String);
 }
 
-/** True when the person's words `m0, m1 …` have any of `masks`' bits: one comparison. */
-export function anyBit(masks: readonly string[]): SqlNode {
+/** True when the person's words `m0, m1 …` (or `prefix0 …`) have any of `masks`' bits: one comparison. */
+export function anyBit(masks: readonly string[], prefix = 'm'): SqlNode {
   const hits = masks.flatMap((mask, w) =>
-    mask === '0' ? [] : [fn.bitAnd(text(`m${w}`), fn.bigint(BigInt(mask)))],
+    mask === '0' ? [] : [fn.bitAnd(text(`${prefix}${w}`), fn.bigint(BigInt(mask)))],
   );
   const [first, ...rest] = hits;
   if (!first) return fn.false;
@@ -77,14 +82,17 @@ const WIDTH: Readonly<Record<Exclude<BucketUnit, 'month'>, number>> = {
   week: 604_800_000,
 };
 
-/** Slots for time buckets: how many, the slot of a bucket's start, and its SQL. */
-export interface BucketSlots {
+/** A numbering of slots: how many, the slot a listed point starts, and the slot of a value in SQL. */
+export interface SlotLayout {
   readonly slots: number;
-  /** The slot of one of the listed bucket starts. */
-  readonly slotIndex: (start: number) => number;
-  /** The slot of a bucket start given as naive epoch ms in SQL. */
-  readonly slotOf: (bucketMs: SqlNode) => SqlNode;
+  /** The slot starting at one of the listed points. */
+  readonly slotIndex: (point: number) => number;
+  /** The slot of a value in SQL (−1 or less before the first point). */
+  readonly slotOf: (x: SqlNode) => SqlNode;
 }
+
+/** Slots for time buckets; the points are bucket starts as naive epoch ms. */
+export type BucketSlots = SlotLayout;
 
 /**
  * Slots for buckets starting at `starts` (naive local ms, ascending): hours,
@@ -105,5 +113,59 @@ export function bucketSlots(unit: BucketUnit, starts: readonly number[]): Bucket
     slots: Math.round(((starts.at(-1) ?? first) - first) / width) + 1,
     slotIndex: (start) => Math.round((start - first) / width),
     slotOf: (bucketMs) => fn.intDiv(sql`(${bucketMs} - ${fn.bigint(first)})`, fn.bigint(width)),
+  };
+}
+
+const DAY = 86_400_000;
+/** Cuts off the day grid that a row compares with one by one; past this, the comparison tree. */
+const MAX_OFF_GRID = 8;
+
+/**
+ * Slots between sorted cut points (epoch ms): `[cuts[j], cuts[j+1])` is slot
+ * j or a run of finer slots, −1 before the first cut, and times from the last
+ * cut on have its slot or a later one (callers read nothing past the last
+ * cut). Null past `maxSlots`.
+ *
+ * Most cuts of a lifecycle query fall on one time of day (local midnights,
+ * thresholds whole days before an instant at midnight), so the slots are
+ * those of a day grid at that time of day, from the last grid point at or
+ * before the first cut, refined by the few cuts off the grid: the slot of a
+ * time is the number of points at or before it, less one, which is its day
+ * on the grid plus one comparison per off-grid cut. Grid points that are not
+ * cuts only split a slot in two. With more than {@link MAX_OFF_GRID} cuts off
+ * the grid (a range across a DST change, instants at many times of day) it is
+ * the comparison tree of {@link slotOf}, log2(cuts) comparisons a row.
+ */
+export function cutSlots(cuts: readonly number[], maxSlots: number): SlotLayout | null {
+  const first = cuts[0];
+  if (first === undefined) return null;
+  const timeOfDay = (ms: number) => ((ms % DAY) + DAY) % DAY;
+  const counts = new Map<number, number>();
+  for (const c of cuts) counts.set(timeOfDay(c), (counts.get(timeOfDay(c)) ?? 0) + 1);
+  const [gridTime] = [...counts].reduce((best, e) => (e[1] > best[1] ? e : best));
+  const offGrid = cuts.filter((c) => timeOfDay(c) !== gridTime);
+  const base = first - timeOfDay(first - gridTime);
+  const days = Math.floor(((cuts.at(-1) ?? first) - base) / DAY) + 1;
+  if (offGrid.length <= MAX_OFF_GRID && days + offGrid.length <= maxSlots) {
+    const points = [...Array.from({ length: days }, (_, d) => base + d * DAY), ...offGrid].sort(
+      (a, b) => a - b,
+    );
+    const index = new Map(points.map((p, i) => [p, i]));
+    return {
+      slots: points.length,
+      slotIndex: (cut) => index.get(cut) ?? -1,
+      slotOf: (ms) => {
+        const day = fn.intDiv(sql`(${ms} - ${fn.bigint(base)})`, fn.bigint(DAY));
+        const passed = offGrid.map((c) => fn.toInteger(sql`(${ms} >= ${fn.bigint(c)})`));
+        const slot = passed.length === 0 ? day : sql`(${join([day, ...passed], ' + ')})`;
+        return sql`CASE WHEN ${ms} >= ${fn.bigint(first)} THEN ${slot} ELSE -1 END`;
+      },
+    };
+  }
+  if (cuts.length > maxSlots) return null;
+  return {
+    slots: cuts.length,
+    slotIndex: (cut) => cuts.indexOf(cut),
+    slotOf: (ms) => slotOf(ms, cuts),
   };
 }

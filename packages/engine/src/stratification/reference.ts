@@ -38,10 +38,10 @@ export function referenceStageFacts(
       firstSeen: Math.min(...evs.map((e) => e.ts)),
       lastActive: active.length ? Math.max(...active.map((e) => e.ts)) : null,
       activated: evs.some((e) => e.event === c.activationEvent),
-      activeInGap: active.filter((e) => e.ts >= gapFrom && e.ts <= gapTo).length,
+      activeInGap: active.filter((e) => e.ts >= gapFrom && e.ts < gapTo).length,
       activeBeforeGap: active.some((e) => e.ts < gapFrom),
       engagedActiveDays: new Set(
-        active.filter((e) => e.ts > t - c.engagedDays * DAY).map((e) => localDay(e.ts, timezone)),
+        active.filter((e) => e.ts >= t - c.engagedDays * DAY).map((e) => localDay(e.ts, timezone)),
       ).size,
     });
   }

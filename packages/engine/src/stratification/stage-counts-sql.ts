@@ -1,5 +1,6 @@
 import { compileFor, type PeopleDialect } from '../people/person-scope.js';
-import { anyBit, slotMaskAggregates, slotOf } from '../plan/slot-masks.js';
+import { foldMerges } from '../plan/fold-merges.js';
+import { anyBit, slotMaskWords } from '../plan/slot-masks.js';
 import { OVERRIDES_JOIN, PERSON } from '../plan/source.js';
 import { cte, fn } from '../sql/ast/functions.js';
 import {
@@ -17,7 +18,7 @@ import type { DialectAdapter } from '../sql/dialect/adapter.js';
 import { clickhouseAdapter } from '../sql/dialect/clickhouse.js';
 import { duckdbAdapter } from '../sql/dialect/duckdb.js';
 import { localDaySql } from './local-day.js';
-import { type CutInterval, slotMasks, stageSlots } from './stage-slots.js';
+import { beforeMasks, type CutInterval, maskBits, slotMasks, stageSlots } from './stage-slots.js';
 import type { StageConfig } from './stages.js';
 
 const DAY = 86_400_000;
@@ -27,13 +28,9 @@ const MAX_FLAG_DAYS = 60;
 
 /**
  * Stage counts at each instant of `at`, and the flows between consecutive
- * instants, in one grouped scan. Per person it computes once what does not
- * depend on the instant (first seen, first activation, first activity) and,
- * per instant, only cheap aggregates: the last activity before it, the
- * activity in its gap, and its engaged window's active local days as a BIGINT
- * of day flags (bit i: i days after the window's first day), counted with
- * `bit_count` instead of a `count(DISTINCT day)` per person and instant. The
- * stage is a CASE with the same rules as `stageOf`.
+ * instants, in one grouped scan, with the rules of `stageOf`. By default from
+ * slot masks per person ({@link slotFacts}); where those would take too many
+ * words, from per-instant aggregates ({@link perInstantFacts}).
  * Rows: k (index of the instant), from_stage (null for counts, 'none' when
  * not seen yet), stage, n.
  */
@@ -53,12 +50,18 @@ export function stageCountsQuery(
   const slots = options.plan === 'perInstant' ? null : stageSlots(at, c, timezone);
   if (options.plan === 'slots' && !slots) throw new RangeError('too many slots');
   const { facts, stages } = slots
-    ? slotFacts(projectId, at, c, slots)
+    ? slotFacts(projectId, at, c, slots, adapter)
     : perInstantFacts(projectId, timezone, at, c, adapter);
   return compileFor(options.dialect, countsAndFlows(at.length, facts, stages));
 }
 
-/** Facts per person and the stage CASE per instant, from per-instant aggregates. */
+/**
+ * Facts per person and the stage CASE per instant, from per-instant
+ * aggregates: once per person first seen, first activation and first
+ * activity; per instant the last activity before it, the activity in its gap,
+ * and its engaged window's active local days as a BIGINT of day flags (bit i:
+ * i days after the window's first day) counted with `bit_count`.
+ */
 function perInstantFacts(
   projectId: string,
   timezone: string,
@@ -76,13 +79,13 @@ function perInstantFacts(
     const gapTo = fn.bigint(t - c.atRiskDays * DAY);
     const engFrom = t - c.engagedDays * DAY;
     const col = (name: string) => text(`${name}${k}`);
-    const engaged = sql`act AND ts > ${fn.bigint(engFrom)} AND ts < ${T}`;
+    const engaged = sql`act AND ts >= ${fn.bigint(engFrom)} AND ts < ${T}`;
     // The window spans at most engagedDays + 2 local days (DST moves it by an hour at
     // most). The shift is clamped since DuckDB computes it before the FILTER applies.
     const firstDay = localDaySql(fn.bigint(engFrom), timezone, engFrom, engFrom);
     aggs.push(
       sql`${fn.maxIf(text('ts'), sql`act AND ts < ${T}`)} AS ${col('l')}`,
-      sql`${fn.countIf(sql`act AND ts >= ${gapFrom} AND ts <= ${gapTo}`)} AS ${col('g')}`,
+      sql`${fn.countIf(sql`act AND ts >= ${gapFrom} AND ts < ${gapTo}`)} AS ${col('g')}`,
       flags
         ? sql`${fn.bitOrIf(fn.shiftLeft(fn.toBigint(text('1')), sql`greatest(0, least(62, day - ${firstDay}))`), engaged)} AS ${col('d')}`
         : sql`${fn.countDistinctIf(text('day'), engaged)} AS ${col('d')}`,
@@ -93,7 +96,7 @@ function perInstantFacts(
       WHEN ${idle} > ${fn.bigint(c.churnedDays * DAY)} THEN 'churned'
       WHEN ${idle} > ${fn.bigint(c.dormantDays * DAY)} THEN 'dormant'
       WHEN ${idle} > ${fn.bigint(c.atRiskDays * DAY)} THEN 'at_risk'
-      WHEN ${col('l')} > ${gapTo} AND ${col('g')} = 0 AND first_active < ${gapFrom} THEN 'resurrected'
+      WHEN ${col('g')} = 0 AND first_active < ${gapFrom} THEN 'resurrected'
       WHEN NOT coalesce(fa < ${T}, ${fn.false}) THEN 'new'
       WHEN ${activeDays} >= ${c.engagedMinActiveDays} THEN 'engaged'
       ELSE 'activated' END AS ${text(`s${k}`)}`);
@@ -105,7 +108,7 @@ function perInstantFacts(
     Math.min(...at) - (c.engagedDays + 1) * DAY,
     last,
   );
-  const scan = eventsScan(projectId, last, c, sql`, ${day} AS day`);
+  const scan = eventsScan(projectId, last, c, 'merged', sql`, ${day} AS day`);
   const facts = sql`SELECT person, min(ts) AS fs, ${fn.minIf(text('ts'), text('is_activation'))} AS fa,
       ${fn.minIf(text('ts'), text('act'))} AS first_active, ${join(aggs, ', ')}
     FROM (${scan}) x GROUP BY person`;
@@ -113,52 +116,77 @@ function perInstantFacts(
 }
 
 /**
- * Facts per person from slot masks (see {@link stageSlots}): first seen, first
- * activation, first activity and one mask per 63 slots, so each event feeds
- * five or so aggregates whatever the number of instants; each instant's stage
- * is then a CASE over mask tests.
+ * Facts per person as slot masks (see {@link stageSlots}), nothing else: the
+ * slots with an active event (`m`), with any event (`seen`, when not every
+ * event is active) and with the activation event (`actv`), bit 0 standing for
+ * everything before the first cut. First seen, first activity and activation
+ * are only ever compared with cut points, so they are mask tests too, and
+ * each event feeds two or three bit ORs whatever the number of instants. Bit
+ * ORs combine across a merge, so they are taken per stored person and folded
+ * into merged persons after ({@link foldMerges}).
  */
 function slotFacts(
   projectId: string,
   at: readonly number[],
   c: StageConfig,
   slots: NonNullable<ReturnType<typeof stageSlots>>,
+  adapter: DialectAdapter,
 ): { facts: SqlNode; stages: SqlNode[] } {
-  const { cuts, instants } = slots;
+  const { slots: layout, instants } = slots;
   const last = Math.max(...at);
-  const masks = slotMaskAggregates(text('slot'), cuts.length, text('act'));
-  // Some active event in any of the intervals.
-  const any = (...intervals: CutInterval[]): SqlNode => anyBit(slotMasks(cuts, ...intervals));
+  // With every event active, being seen is being active: one mask for both.
+  const allActive = c.activeEvents.length === 0;
+  const seen = allActive ? 'm' : 'seen';
+  const any = (...intervals: CutInterval[]): SqlNode => anyBit(slotMasks(layout, ...intervals));
+  const before = (prefix: string, x: number): SqlNode => anyBit(beforeMasks(layout, x), prefix);
   const stages = instants.map((i, k) => {
-    const T = fn.bigint(i.at);
-    const activeBefore = sql`coalesce(first_active < ${T}, ${fn.false})`;
     // Idle longer than `days`: no activity in the last `days` before T (or, never
     // active before T, first seen longer ago than that).
-    const idle = (interval: CutInterval, days: number) =>
-      sql`CASE WHEN ${activeBefore} THEN NOT ${any(interval)} ELSE ${T} - fs > ${fn.bigint(days * DAY)} END`;
+    const idle = (interval: CutInterval) =>
+      allActive
+        ? sql`NOT ${any(interval)}`
+        : sql`CASE WHEN ${before('m', i.at)} THEN NOT ${any(interval)} ELSE ${before(seen, interval.from)} END`;
     const activeDays = i.engagedDays.map((pieces) => fn.toInteger(any(...pieces)));
-    return sql`CASE WHEN fs >= ${T} THEN 'none'
-      WHEN ${idle(i.recent.churned, c.churnedDays)} THEN 'churned'
-      WHEN ${idle(i.recent.dormant, c.dormantDays)} THEN 'dormant'
-      WHEN ${idle(i.recent.atRisk, c.atRiskDays)} THEN 'at_risk'
-      WHEN ${any(i.afterGap)} AND NOT ${any(i.gap)} AND first_active < ${fn.bigint(i.gap.from)} THEN 'resurrected'
-      WHEN NOT coalesce(fa < ${T}, ${fn.false}) THEN 'new'
+    return sql`CASE WHEN NOT ${before(seen, i.at)} THEN 'none'
+      WHEN ${idle(i.recent.churned)} THEN 'churned'
+      WHEN ${idle(i.recent.dormant)} THEN 'dormant'
+      WHEN ${idle(i.recent.atRisk)} THEN 'at_risk'
+      WHEN NOT ${any(i.gap)} AND ${before('m', i.gap.from)} THEN 'resurrected'
+      WHEN NOT ${before('actv', i.at)} THEN 'new'
       WHEN ${activeDays.length === 0 ? text('0') : join(activeDays, ' + ')} >= ${c.engagedMinActiveDays} THEN 'engaged'
       ELSE 'activated' END AS ${text(`s${k}`)}`;
   });
-  const scan = eventsScan(projectId, last, c);
-  const withSlot = sql`SELECT person, ts, act, is_activation, ${slotOf(text('ts'), cuts)} AS slot FROM (${scan}) x`;
-  // With every event active, first activity is first seen: the same aggregate, computed once.
-  const firstActive =
-    c.activeEvents.length === 0 ? text('min(ts)') : fn.minIf(text('ts'), text('act'));
-  const facts = sql`SELECT person, min(ts) AS fs, ${fn.minIf(text('ts'), text('is_activation'))} AS fa,
-      ${firstActive} AS first_active, ${join(masks, ', ')}
-    FROM (${withSlot}) y GROUP BY person`;
+  const rows = sql`SELECT person_id, act, is_activation, ${layout.slotOf(text('ts'))} + 1 AS bit
+    FROM (${eventsScan(projectId, last, c, 'stored')}) x`;
+  const words = (prefix: string, when?: SqlNode) =>
+    slotMaskWords(text('bit'), maskBits(layout), when).map(
+      (of, w) => ({ name: `${prefix}${w}`, of, merge: 'bitOr' }) as const,
+    );
+  const facts = foldMerges(
+    projectId,
+    rows,
+    [
+      ...words('m', allActive ? undefined : text('act')),
+      ...(allActive ? [] : words('seen')),
+      ...words('actv', text('is_activation')),
+    ],
+    adapter,
+  );
   return { facts, stages };
 }
 
-/** The project's events before `last`: merged person, time (ms), active, activation, and `extra` columns. */
-function eventsScan(projectId: string, last: number, c: StageConfig, extra?: SqlNode): SqlNode {
+/**
+ * The project's events before `last`: time (ms), active, activation, and
+ * `extra` columns, with the merged `person` or the `person_id` they were
+ * stored under.
+ */
+function eventsScan(
+  projectId: string,
+  last: number,
+  c: StageConfig,
+  person: 'merged' | 'stored',
+  extra?: SqlNode,
+): SqlNode {
   const active =
     c.activeEvents.length === 0
       ? fn.true
@@ -167,8 +195,9 @@ function eventsScan(projectId: string, last: number, c: StageConfig, extra?: Sql
           ', ',
         )})`;
   const bounds = sql`e.project_id = ${projectId} AND e.timestamp < ${InstantNode.create(last)}`;
-  return sql`SELECT ${PERSON} AS person, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${active} AS act, e.event = ${c.activationEvent} AS is_activation${extra ?? text('')}
-    FROM ${EventsTableNode.create('e', bounds)}${OVERRIDES_JOIN}
+  const who = person === 'merged' ? sql`${PERSON} AS person` : text('e.person_id AS person_id');
+  return sql`SELECT ${who}, ${EpochMsNode.create(text('e.timestamp'))} AS ts, ${active} AS act, e.event = ${c.activationEvent} AS is_activation${extra ?? text('')}
+    FROM ${EventsTableNode.create('e', bounds)}${person === 'merged' ? OVERRIDES_JOIN : text('')}
     WHERE ${bounds}`;
 }
 

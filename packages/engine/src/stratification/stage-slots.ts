@@ -1,4 +1,4 @@
-import { maskOf, SLOT_BITS, slotWords } from '../plan/slot-masks.js';
+import { cutSlots, maskOf, SLOT_BITS, type SlotLayout, slotWords } from '../plan/slot-masks.js';
 import { offsetSpans } from '../time/offset-spans.js';
 import type { StageConfig } from './stages.js';
 
@@ -21,28 +21,27 @@ export interface InstantIntervals {
     readonly dormant: CutInterval;
     readonly atRisk: CutInterval;
   };
-  /** Active after the gap: `(at − atRisk, at)`. */
-  readonly afterGap: CutInterval;
-  /** The gap: `[at − atRisk − dormant, at − atRisk]`. */
+  /** The gap: `[at − atRisk − dormant, at − atRisk)`. */
   readonly gap: CutInterval;
-  /** The engaged window `(at − engagedDays, at)` as its local days, each the pieces of it that fall on that day. */
+  /** The engaged window `[at − engagedDays, at)` as its local days, each the pieces of it that fall on that day. */
   readonly engagedDays: readonly (readonly CutInterval[])[];
 }
 
 /**
  * Cut points for lifecycle stages at several instants. Every condition a
- * stage depends on, apart from first seen / first activation / first activity,
- * is "some active event in [a, b)" for cut points a < b, so it is enough to know
- * per person in which slot `[cuts[j], cuts[j+1])` they were active: a bit mask
- * the grouped scan builds with one `bit_or` per 63 slots, instead of three
- * aggregates per instant. Strict bounds (`ts > x`) become `ts ≥ x + 1`, since
- * times are whole milliseconds. Null when the masks would need too many words.
+ * stage depends on is "some (active, activation, any) event in [a, b)" or
+ * "before a" for cut points a < b, so it is enough to know per person in
+ * which slots between cuts they had such events: bit masks the grouped scan
+ * builds with one `bit_or` per 63 slots, instead of aggregates per instant.
+ * The slots are those of {@link cutSlots} (a day grid refined by a few cuts
+ * off it, else a comparison tree). Null when the masks would need too many
+ * words.
  */
 export function stageSlots(
   at: readonly number[],
   c: StageConfig,
   timezone: string,
-): { readonly cuts: readonly number[]; readonly instants: readonly InstantIntervals[] } | null {
+): { readonly slots: SlotLayout; readonly instants: readonly InstantIntervals[] } | null {
   const points = new Set<number>();
   const cut = (from: number, to: number): CutInterval => {
     points.add(from);
@@ -51,7 +50,7 @@ export function stageSlots(
   };
   const instants = at.map((t): InstantIntervals => {
     const gapTo = t - c.atRiskDays * DAY;
-    const engFrom = t - c.engagedDays * DAY + 1;
+    const engFrom = t - c.engagedDays * DAY;
     // Split at offset changes and local midnights; group the pieces by local day
     // (a zone that falls back across midnight visits a day twice).
     const byDay = new Map<number, CutInterval[]>();
@@ -75,25 +74,43 @@ export function stageSlots(
         dormant: cut(t - c.dormantDays * DAY, t),
         atRisk: cut(gapTo, t),
       },
-      afterGap: cut(gapTo + 1, t),
-      gap: cut(t - (c.atRiskDays + c.dormantDays) * DAY, gapTo + 1),
+      gap: cut(t - (c.atRiskDays + c.dormantDays) * DAY, gapTo),
       engagedDays: [...byDay.values()],
     };
   });
-  const cuts = [...points].sort((a, b) => a - b);
-  if (cuts.length > MAX_WORDS * SLOT_BITS) return null;
-  return { cuts, instants };
+  const slots = cutSlots(
+    [...points].sort((a, b) => a - b),
+    MAX_WORDS * SLOT_BITS - 1, // and bit 0, see maskBits
+  );
+  return slots && { slots, instants };
 }
 
-/** The slots of the intervals `[from, to)` as masks (see {@link maskOf}); empty intervals have none. */
-export function slotMasks(cuts: readonly number[], ...intervals: CutInterval[]): string[] {
-  const slots: number[] = [];
+/**
+ * Mask bits: bit 0 is "before the first cut", bit j + 1 slot j, so that "some
+ * event before cut x" is a mask test too and first-seen style minimums need no
+ * aggregate of their own.
+ */
+export const maskBits = (layout: SlotLayout): number => layout.slots + 1;
+
+/** The bits of the intervals `[from, to)` as masks (see {@link maskOf}); empty intervals have none. */
+export function slotMasks(layout: SlotLayout, ...intervals: CutInterval[]): string[] {
+  const bits: number[] = [];
   for (const interval of intervals) {
     if (interval.from >= interval.to) continue;
-    const a = cuts.indexOf(interval.from);
-    const b = cuts.indexOf(interval.to);
+    const a = layout.slotIndex(interval.from);
+    const b = layout.slotIndex(interval.to);
     if (a < 0 || b < 0) throw new Error('interval ends must be cut points');
-    for (let j = a; j < b; j++) slots.push(j);
+    for (let j = a; j < b; j++) bits.push(j + 1);
   }
-  return maskOf(slots, slotWords(cuts.length));
+  return maskOf(bits, slotWords(maskBits(layout)));
+}
+
+/** The bits of everything before cut point `x`, the first cuts' and bit 0 included. */
+export function beforeMasks(layout: SlotLayout, x: number): string[] {
+  const j = layout.slotIndex(x);
+  if (j < 0) throw new Error('not a cut point');
+  return maskOf(
+    Array.from({ length: j + 1 }, (_, i) => i),
+    slotWords(maskBits(layout)),
+  );
 }

@@ -38,18 +38,22 @@ export const DEFAULT_STAGE_CONFIG: StageConfig = Object.freeze({
   churnedDays: 90,
 });
 
-/** What a person's stage at an instant T is computed from (all epoch ms, events before T only). */
+/**
+ * What a person's stage at an instant T is computed from (all epoch ms, events
+ * before T only). Every window is half-open, `[from, to)`, like date ranges:
+ * an event exactly on a threshold belongs to the later window.
+ */
 export interface StageFacts {
   /** First event of any kind; null: not seen yet. */
   readonly firstSeen: number | null;
   /** Last active event. */
   readonly lastActive: number | null;
   readonly activated: boolean;
-  /** Active events in [T − atRisk − dormant, T − atRisk]. */
+  /** Active events in [T − atRisk − dormant, T − atRisk). */
   readonly activeInGap: number;
   /** Some active event before T − atRisk − dormant. */
   readonly activeBeforeGap: boolean;
-  /** Distinct local days with an active event in (T − engagedDays, T). */
+  /** Distinct local days with an active event in [T − engagedDays, T). */
   readonly engagedActiveDays: number;
 }
 
@@ -69,8 +73,8 @@ export function stageOf(f: StageFacts, t: number, c: StageConfig): Stage | null 
   if (idle > c.churnedDays * DAY) return 'churned';
   if (idle > c.dormantDays * DAY) return 'dormant';
   if (idle > c.atRiskDays * DAY) return 'at_risk';
-  const recent = f.lastActive !== null && f.lastActive > t - c.atRiskDays * DAY;
-  if (recent && f.activeInGap === 0 && f.activeBeforeGap) return 'resurrected';
+  // Not at risk, so someone active before the gap was active again in [t − atRisk, t).
+  if (f.activeInGap === 0 && f.activeBeforeGap) return 'resurrected';
   if (!f.activated) return 'new';
   return f.engagedActiveDays >= c.engagedMinActiveDays ? 'engaged' : 'activated';
 }

@@ -52,6 +52,7 @@ export const fn = {
   countDistinctIf: call('countDistinctIf') as (x: SqlNode, cond: SqlNode) => FunctionNode,
   /** Only where the adapter `hasBitCount`. */
   bitOrIf: call('bitOrIf') as (x: SqlNode, cond: SqlNode) => FunctionNode,
+  bitOrAgg: call('bitOrAgg') as (x: SqlNode) => FunctionNode,
   bitCount: call('bitCount') as (x: SqlNode) => FunctionNode,
   shiftLeft: call('shiftLeft') as (x: SqlNode, n: SqlNode) => FunctionNode,
   bitAnd: call('bitAnd') as (a: SqlNode, b: SqlNode) => FunctionNode,

@@ -195,7 +195,7 @@ export const LocalDateTimeNode = {
  *   `inTexts(list, x)`: the text x is one of the list's; `unnestTexts(list)`: one row per value.
  * - `lowerText(x)`: lower case, Unicode-aware.
  * - `maxIf`, `minIf`, `countDistinctIf` (x, cond): over the rows where cond holds (NULL/0 when none);
- *   `bitOrIf`, `bitCount`, `shiftLeft`: 64-bit flags; `intDiv(a, b)`: integer division.
+ *   `bitOrIf`, `bitOrAgg` (unfiltered), `bitCount`, `shiftLeft`: 64-bit flags; `intDiv(a, b)`: integer division.
  * - `asNullable(x)`: the same value, typed nullable where engines type NULL apart.
  */
 export type FunctionName =
@@ -230,6 +230,7 @@ export type FunctionName =
   | 'minIf'
   | 'countDistinctIf'
   | 'bitOrIf'
+  | 'bitOrAgg'
   | 'bitCount'
   | 'shiftLeft'
   | 'bitAnd'

@@ -30,6 +30,7 @@ const inlining: DialectAdapter = {
   hasFullJoins: false,
   hasBitCount: false,
   hasMultipleJoins: false,
+  sharesWithTables: false,
 };
 class InliningCompiler extends DefaultCompiler {
   constructor() {

@@ -335,6 +335,7 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   minIf: 'min($0) FILTER (WHERE $1)',
   countDistinctIf: 'count(DISTINCT $0) FILTER (WHERE $1)',
   bitOrIf: 'bit_or($0) FILTER (WHERE $1)',
+  bitOrAgg: 'bit_or($0)',
   bitCount: 'bit_count($0)',
   shiftLeft: '($0 << $1)',
   bitAnd: '($0 & $1)',

@@ -19,4 +19,6 @@ export interface DialectAdapter {
   readonly hasBitCount: boolean;
   /** More than one JOIN in one SELECT (else the planner nests them). */
   readonly hasMultipleJoins: boolean;
+  /** A WITH table read twice is computed once (else it runs once per read, and planners avoid that). */
+  readonly sharesWithTables: boolean;
 }

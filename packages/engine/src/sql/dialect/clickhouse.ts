@@ -41,6 +41,7 @@ export const clickhouseAdapter: DialectAdapter = Object.freeze({
   hasFullJoins: false,
   hasBitCount: false,
   hasMultipleJoins: false,
+  sharesWithTables: false,
 });
 
 /**
@@ -295,6 +296,7 @@ const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.free
   minIf: 'if(countIf($1) = 0, NULL, minIf($0, $1))',
   countDistinctIf: 'uniqExactIf($0, $1)',
   bitOrIf: 'groupBitOrIf(toUInt64($0), $1)',
+  bitOrAgg: 'groupBitOr(toUInt64($0))',
   // 18.16 has no bitCount; adapters say so (`hasBitCount`), and planners avoid it.
   bitCount: 'arraySum(arrayMap(i -> bitTest(toUInt64($0), i), range(64)))',
   shiftLeft: 'bitShiftLeft($0, $1)',

@@ -13,6 +13,7 @@ export const duckdbAdapter: DialectAdapter = Object.freeze({
   hasFullJoins: true,
   hasBitCount: true,
   hasMultipleJoins: true,
+  sharesWithTables: true,
 });
 
 /** DuckDB speaks the default dialect: `$n` parameters, ICU `timezone()`, JSON pointers. */
