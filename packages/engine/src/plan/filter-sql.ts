@@ -32,6 +32,20 @@ export function needsPersonProperties(f: Filter | undefined): boolean {
   return false;
 }
 
+/**
+ * Whether the filter reads anything of a row's person (person properties,
+ * segment members, what the person did), so rows need their merged person;
+ * event-property conditions alone do not.
+ */
+export function filterReadsPerson(f: Filter | undefined): boolean {
+  if (!f) return false;
+  if ('and' in f) return f.and.some(filterReadsPerson);
+  if ('or' in f) return f.or.some(filterReadsPerson);
+  if ('not' in f) return filterReadsPerson(f.not);
+  if ('property' in f) return f.on === 'person';
+  return true;
+}
+
 /** A Filter as a boolean SQL expression; `path` names the field for errors. */
 export function filterSql(f: Filter | undefined, env: FilterEnv, path = 'filters'): SqlNode {
   if (!f) return TRUE;

@@ -1,5 +1,5 @@
 import type { LifecycleQuery, LifecycleResult } from '@opsloop/schema';
-import { cte } from '../sql/ast/functions.js';
+import { cte, fn } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
   InstantNode,
@@ -13,8 +13,9 @@ import {
 import { sql, text } from '../sql/ast/sql-tag.js';
 import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
 import { addNaive, fromLocalNaive, naiveSqlText } from '../time/zoned.js';
-import type { PlanContext } from './context.js';
-import { lifecycleByMasks } from './lifecycle-masks.js';
+import { adapterOf, type PlanContext } from './context.js';
+import { filterReadsPerson } from './filter-sql.js';
+import { lifecycleByMasks, lifecycleMasksFit } from './lifecycle-masks.js';
 import { checkBuckets, field, num, type Plan, str } from './plan.js';
 import { eventsSource, PERSON } from './source.js';
 
@@ -38,10 +39,15 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
   const before = addNaive(first, q.interval, -1);
   const historyEnd = fromLocalNaive(before, tz);
   const history = LocalDateTimeNode.create(naiveSqlText(historyStart));
-  const recent = TimeBucketNode.create(
-    q.interval,
-    LocalTimeNode.create(text('e.timestamp'), tz, { fromMs: historyEnd, toMs: range.toMs }),
-  );
+  const local = LocalTimeNode.create(text('e.timestamp'), tz, {
+    fromMs: historyEnd,
+    toMs: range.toMs,
+  });
+  const slots = [historyStart, before, ...starts];
+  // The masks plan needs the merged person only as its group key: aggregated
+  // per stored person, merges are folded in after.
+  const fold = lifecycleMasksFit(q.interval, slots) && !filterReadsPerson(q.filters);
+  const early = sql`e.timestamp < ${InstantNode.create(historyEnd)}`;
   const src = eventsSource({
     ctx,
     fromMs: 0,
@@ -49,12 +55,19 @@ export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<Lifecyc
     events: [q.event],
     filters: q.filters,
     personProperties: false,
+    storedPersons: fold,
     columns: () => ({
-      person: PERSON,
-      b: sql`CASE WHEN e.timestamp < ${InstantNode.create(historyEnd)} THEN ${history} ELSE ${recent} END`,
+      ...(fold ? { person_id: text('e.person_id') } : { person: PERSON }),
+      b: sql`CASE WHEN ${early} THEN ${history} ELSE ${TimeBucketNode.create(q.interval, local)} END`,
+      local_ms: sql`CASE WHEN ${early} THEN ${fn.bigint(historyStart)} ELSE ${EpochMsNode.create(local)} END`,
     }),
   });
-  const byMasks = lifecycleByMasks(src, q.interval, [historyStart, before, ...starts]);
+  const byMasks = lifecycleByMasks(
+    src,
+    q.interval,
+    slots,
+    fold ? { projectId: ctx.projectId, adapter: adapterOf(ctx) } : undefined,
+  );
   if (byMasks)
     return {
       root: byMasks,

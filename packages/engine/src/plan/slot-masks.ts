@@ -98,7 +98,8 @@ export type BucketSlots = SlotLayout;
  * Slots for buckets starting at `starts` (naive local ms, ascending): hours,
  * days and weeks are fixed widths on the wall clock, so their slot is
  * arithmetic (a wall-clock hour skipped by DST keeps its slot, empty); months
- * go by position.
+ * go by position. `slotOf` takes any wall-clock time from the first start on,
+ * not only a bucket's start, so callers need not truncate times to buckets.
  */
 export function bucketSlots(unit: BucketUnit, starts: readonly number[]): BucketSlots {
   const first = starts[0] ?? 0;
@@ -106,13 +107,13 @@ export function bucketSlots(unit: BucketUnit, starts: readonly number[]): Bucket
     return {
       slots: starts.length,
       slotIndex: (start) => starts.indexOf(start),
-      slotOf: (bucketMs) => slotOf(bucketMs, starts),
+      slotOf: (localMs) => slotOf(localMs, starts),
     };
   const width = WIDTH[unit];
   return {
     slots: Math.round(((starts.at(-1) ?? first) - first) / width) + 1,
     slotIndex: (start) => Math.round((start - first) / width),
-    slotOf: (bucketMs) => fn.intDiv(sql`(${bucketMs} - ${fn.bigint(first)})`, fn.bigint(width)),
+    slotOf: (localMs) => fn.intDiv(sql`(${localMs} - ${fn.bigint(first)})`, fn.bigint(width)),
   };
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { PlanContext } from './context.js';
-import { filterSql, needsPersonProperties } from './filter-sql.js';
+import { filterReadsPerson, filterSql, needsPersonProperties } from './filter-sql.js';
 import type { PropertyScope } from './properties.js';
 
 /** The current (merged) person of event `e`: overrides are kept flat, so one join suffices. */
@@ -27,6 +27,12 @@ export interface SourceSpec {
   readonly filters?: Filter | undefined;
   /** Whether anything reads person properties (adds a join on persons). */
   readonly personProperties: boolean;
+  /**
+   * Rows keep the person they were stored under (`e.person_id`) and skip the
+   * overrides join, for callers that aggregate per stored person and fold
+   * merges after ({@link foldMerges}). Only where nothing reads the person.
+   */
+  readonly storedPersons?: boolean | undefined;
   /** Named expressions to select, built against the scope. */
   readonly columns: (scope: PropertyScope) => Readonly<Record<string, SqlNode>>;
 }
@@ -37,6 +43,8 @@ export interface SourceSpec {
  */
 export function eventsSource(spec: SourceSpec): SqlNode {
   const personJoin = spec.personProperties || needsPersonProperties(spec.filters);
+  if (spec.storedPersons && (personJoin || filterReadsPerson(spec.filters)))
+    throw new Error('stored persons: the filters or columns read the merged person');
   const scope: PropertyScope = {
     eventAlias: EVENT_SCOPE_ALIAS,
     personProperties: personJoin ? text('pp.properties') : undefined,
@@ -68,7 +76,8 @@ export function eventsSource(spec: SourceSpec): SqlNode {
   const persons = personJoin
     ? sql` LEFT JOIN (SELECT id, ${fn.argMax(text('properties'), text('version'))} AS properties FROM persons WHERE project_id = ${spec.ctx.projectId} GROUP BY id) pp ON pp.id = ${PERSON}`
     : text('');
-  return sql`SELECT ${join(cols, ', ')} FROM ${events}${OVERRIDES_JOIN}${persons} WHERE ${join(where, ' AND ')}`;
+  const overrides = spec.storedPersons ? text('') : OVERRIDES_JOIN;
+  return sql`SELECT ${join(cols, ', ')} FROM ${events}${overrides}${persons} WHERE ${join(where, ' AND ')}`;
 }
 
 /** `and` of the query's filters and a step's own, skipping absent ones. */

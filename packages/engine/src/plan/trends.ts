@@ -180,6 +180,7 @@ function seriesSql(
     : range.fromMs;
   const toMs = range.toMs;
   const b = q.breakdown;
+  const local = LocalTimeNode.create(text('e.timestamp'), tz, { fromMs, toMs });
   const src = eventsSource({
     ctx,
     fromMs,
@@ -189,7 +190,9 @@ function seriesSql(
     personProperties: b?.on === 'person',
     columns: (scope) => ({
       person: PERSON,
-      local_ts: LocalTimeNode.create(text('e.timestamp'), tz, { fromMs, toMs }),
+      local_ts: local,
+      // The wall clock in ms, for the slots of unique-person masks.
+      ...(s.math === 'unique_persons' ? { local_ms: EpochMsNode.create(local) } : {}),
       in_range: sql`(e.timestamp >= ${InstantNode.create(range.fromMs)} AND e.timestamp < ${InstantNode.create(range.toMs)})`,
       bval: b ? propertyText(scope, b.on, b.property) : fn.nullText,
       val: s.property ? asDouble(propertyText(scope, 'event', s.property)) : fn.nullDouble,

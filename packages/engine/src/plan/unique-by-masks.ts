@@ -1,5 +1,5 @@
 import { fn } from '../sql/ast/functions.js';
-import { EpochMsNode, type SqlNode, TimeBucketNode, ValuesNode } from '../sql/ast/nodes.js';
+import { type SqlNode, ValuesNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { BucketUnit } from '../time/zoned.js';
 import { anyBit, bucketSlots, maskOf, slotMaskAggregates, slotWords } from './slot-masks.js';
@@ -16,7 +16,7 @@ const MAX_WORDS = 8;
  * of masks. Slots are buckets on a fixed grid (hours, days and weeks are fixed
  * widths on the wall clock) or the months' positions.
  *
- * `src` must have `person`, `bval` and the wall-clock time `local_ts`; the
+ * `src` must have `person`, `bval` and the wall-clock time in ms `local_ms`; the
  * rows are `head` (which reads `bval`), `bucket` (null for the range total)
  * and `value`. Null when the buckets need more than {@link MAX_WORDS} words.
  */
@@ -27,12 +27,11 @@ export function uniquePersonsByMasks(
   starts: readonly number[],
 ): SqlNode | null {
   if (starts.length === 0) return null;
-  const bucketMs = EpochMsNode.create(TimeBucketNode.create(unit, text('local_ts')));
   const { slots, slotIndex, slotOf } = bucketSlots(unit, starts);
   const words = slotWords(slots);
   if (words > MAX_WORDS) return null;
   const masks = slotMaskAggregates(text('slot'), slots);
-  const perPerson = sql`SELECT bval, person, ${join(masks, ', ')} FROM (SELECT bval, person, ${slotOf(text('b'))} AS slot FROM (SELECT bval, person, ${bucketMs} AS b FROM (${src}) t) t2) t3 GROUP BY bval, person`;
+  const perPerson = sql`SELECT bval, person, ${join(masks, ', ')} FROM (SELECT bval, person, ${slotOf(text('local_ms'))} AS slot FROM (${src}) t) t2 GROUP BY bval, person`;
   const counts = starts.map((start) => {
     const j = slotIndex(start);
     return sql`sum(${fn.toInteger(anyBit(maskOf([j], words)))}) AS ${text(`c${j}`)}`;

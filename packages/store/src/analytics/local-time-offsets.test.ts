@@ -52,16 +52,21 @@ describe('local time from precomputed zone offsets (DuckDB)', () => {
           for (const o of outside) instants.push(fromMs + o);
           const ts = text('t.ts');
           const fast = EpochMsNode.create(LocalTimeNode.create(ts, zone, { fromMs, toMs }));
+          // The same as a TIMESTAMP (shifted microseconds), read back as ms by hand.
+          const stamp = sql`epoch_ms(${LocalTimeNode.create(ts, zone, { fromMs, toMs })})`;
           const slow = EpochMsNode.create(LocalTimeNode.create(ts, zone));
           const query = new DuckDbCompiler().compile(
-            sql`SELECT t.ms AS ms, ${fast} AS fast, ${slow} AS slow FROM (SELECT ms, (TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_milliseconds(ms)) AS ts FROM unnest(${text(`[${instants.join(',')}]::BIGINT[]`)}) u(ms)) t ORDER BY ms`,
+            sql`SELECT t.ms AS ms, ${fast} AS fast, ${stamp} AS stamp, ${slow} AS slow FROM (SELECT ms, (TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_milliseconds(ms)) AS ts FROM unnest(${text(`[${instants.join(',')}]::BIGINT[]`)}) u(ms)) t ORDER BY ms`,
           );
-          const rows = await db.execute<{ ms: number; fast: number; slow: number }>(query);
+          const rows = await db.execute<{ ms: number; fast: number; stamp: number; slow: number }>(
+            query,
+          );
           assert.equal(rows.length, instants.length);
           for (const r of rows) {
             const inside = r.ms >= fromMs && r.ms < toMs;
             const expected = inside ? toLocalNaive(r.ms, zone) : r.slow;
             assert.equal(r.fast, expected, `${zone} at ${r.ms} (${inside ? 'inside' : 'outside'})`);
+            assert.equal(r.stamp, expected, `${zone} at ${r.ms} as a timestamp`);
           }
         },
       ),

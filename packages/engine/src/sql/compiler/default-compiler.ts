@@ -8,7 +8,7 @@ import {
   InstantNode,
   type JsonPropertyNode,
   type LocalDateTimeNode,
-  type LocalTimeNode,
+  LocalTimeNode,
   type MergedPersonNode,
   type OverridesJoinNode,
   type RawNode,
@@ -130,14 +130,28 @@ export class DefaultCompiler {
    * nothing is rounded); only instants outside go through ICU's `timezone()`.
    */
   protected visitLocalTime(node: LocalTimeNode): void {
-    const o = node.offsets;
-    if (!o) {
+    if (!node.offsets) {
       this.visitZoneConversion(node);
       return;
     }
+    this.visitShiftedInRange(node, node.offsets, 'us', () => this.visitZoneConversion(node));
+  }
+
+  /**
+   * Inside the offsets' range, the instant shifted by the zone's offset (a
+   * constant, or a CASE over the offset changes in the range) in epoch `unit`:
+   * `us` feeds `make_timestamp`, `ms` is the wall clock as a number. Outside,
+   * `outside` (the zone conversion through ICU).
+   */
+  private visitShiftedInRange(
+    node: LocalTimeNode,
+    o: NonNullable<LocalTimeNode['offsets']>,
+    unit: 'us' | 'ms',
+    outside: () => void,
+  ): void {
     const x = () => this.visit(node.instant);
-    const us = () => {
-      this.append('epoch_us(');
+    const epoch = () => {
+      this.append(`epoch_${unit}(`);
       x();
       this.append(')');
     };
@@ -149,23 +163,23 @@ export class DefaultCompiler {
     x();
     this.append(' < ');
     this.visit(InstantNode.create(o.toMs));
-    this.append(' THEN make_timestamp(');
-    us();
+    this.append(unit === 'us' ? ' THEN make_timestamp(' : ' THEN (');
+    epoch();
     this.append(' + ');
     const [first, ...later] = o.spans;
-    const micros = (ms: number) => `${Math.trunc(ms) * 1000}`;
-    if (later.length === 0) this.append(micros(first?.offset ?? 0));
+    const scaled = (ms: number) => `${Math.trunc(ms) * (unit === 'us' ? 1000 : 1)}`;
+    if (later.length === 0) this.append(scaled(first?.offset ?? 0));
     else {
       this.append('CASE');
       for (const s of [...later].reverse()) {
         this.append(' WHEN ');
-        us();
-        this.append(` >= ${micros(s.from)} THEN ${micros(s.offset)}`);
+        epoch();
+        this.append(` >= ${scaled(s.from)} THEN ${scaled(s.offset)}`);
       }
-      this.append(` ELSE ${micros(first?.offset ?? 0)} END`);
+      this.append(` ELSE ${scaled(first?.offset ?? 0)} END`);
     }
     this.append(') ELSE ');
-    this.visitZoneConversion(node);
+    outside();
     this.append(' END');
   }
 
@@ -182,8 +196,18 @@ export class DefaultCompiler {
   }
 
   protected visitEpochMs(node: EpochMsNode): void {
+    const local = node.instant;
+    if (LocalTimeNode.is(local) && local.offsets) {
+      // The wall clock in ms is the instant's ms plus the offset: no timestamp is built.
+      this.visitShiftedInRange(local, local.offsets, 'ms', () => {
+        this.append('epoch_ms(');
+        this.visitZoneConversion(local);
+        this.append(')');
+      });
+      return;
+    }
     this.append('epoch_ms(');
-    this.visit(node.instant);
+    this.visit(local);
     this.append(')');
   }
 
