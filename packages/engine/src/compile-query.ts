@@ -29,6 +29,15 @@ export interface CompiledAnalyticsQuery {
    * and fold the chunks with a fresh reducer (same result, no row objects).
    */
   readonly chunked?: ChunkedQuery<AnalyticsResult>;
+  /**
+   * With `compare`, when one statement does not answer both periods: the
+   * previous period's query, to run after this one, and how to attach its
+   * result to this one's.
+   */
+  readonly previous?: {
+    readonly query: CompiledAnalyticsQuery;
+    attach(current: AnalyticsResult, previous: AnalyticsResult): AnalyticsResult;
+  };
 }
 
 /**
@@ -50,13 +59,28 @@ export function compileQuery(
   const adapter = clickhouse ? clickhouseAdapter : duckdbAdapter;
   const plan = planOf(resolveSegments(query, options.segments), { ...options, adapter });
   const compiler = () => (clickhouse ? new ClickHouseCompiler() : new DuckDbCompiler());
+  return compilePlan(plan, compiler);
+}
+
+function compilePlan(
+  plan: Plan<AnalyticsResult>,
+  compiler: () => DuckDbCompiler | ClickHouseCompiler,
+): CompiledAnalyticsQuery {
   const compiled = compiler().compile(plan.root);
-  if (!plan.chunked) return { compiled, shape: plan.shape };
-  const chunked = {
+  const chunked = plan.chunked && {
     compiled: compiler().compile(plan.chunked.root),
     reducer: plan.chunked.reducer,
   };
-  return { compiled, shape: plan.shape, chunked };
+  const previous = plan.previous && {
+    query: compilePlan(plan.previous.plan, compiler),
+    attach: plan.previous.attach,
+  };
+  return {
+    compiled,
+    shape: plan.shape,
+    ...(chunked ? { chunked } : {}),
+    ...(previous ? { previous } : {}),
+  };
 }
 
 function planOf(query: AnalyticsQuery, ctx: PlanContext): Plan<AnalyticsResult> {

@@ -114,6 +114,8 @@ export interface FunnelQuery extends Base {
   readonly window: { value: number; unit: FunnelWindowUnit };
   readonly order: 'ordered' | 'strict' | 'unordered';
   readonly breakdown?: Breakdown;
+  /** Also the preceding period of the same length, as `previous`. */
+  readonly compare?: boolean;
 }
 
 export interface FunnelStepResult {
@@ -124,7 +126,7 @@ export interface FunnelStepResult {
   readonly medianSecondsFromPrevious: number | null;
 }
 
-export type FunnelResult =
+type FunnelBody =
   | { readonly steps: readonly FunnelStepResult[] }
   | {
       readonly groups: readonly {
@@ -132,6 +134,9 @@ export type FunnelResult =
         steps: readonly FunnelStepResult[];
       }[];
     };
+
+/** With `compare`, `previous` is the preceding period's funnel. */
+export type FunnelResult = FunnelBody & { readonly previous?: FunnelBody };
 
 export interface RetentionQuery extends Base {
   readonly kind: 'retention';
@@ -141,9 +146,11 @@ export interface RetentionQuery extends Base {
   readonly periods: number;
   readonly retentionType: 'first_time' | 'recurring';
   readonly breakdown?: Breakdown;
+  /** Also the preceding period of the same length, as `previous`. */
+  readonly compare?: boolean;
 }
 
-export interface RetentionResult {
+export interface RetentionCohorts {
   /** `values[i]` is the number of the cohort's persons active in period i (i = 0 is the start). */
   readonly cohorts: readonly {
     date: string;
@@ -153,13 +160,20 @@ export interface RetentionResult {
   }[];
 }
 
+/** With `compare`, `previous` holds the preceding period's cohorts. */
+export interface RetentionResult extends RetentionCohorts {
+  readonly previous?: RetentionCohorts;
+}
+
 export interface LifecycleQuery extends Base {
   readonly kind: 'lifecycle';
   readonly event: string;
   readonly interval: Interval;
+  /** Also the preceding period of the same length, as `previous`. */
+  readonly compare?: boolean;
 }
 
-export interface LifecycleResult {
+export interface LifecycleIntervals {
   /** Per interval: persons new, returning, resurrecting; `dormant` is negative. */
   readonly intervals: readonly {
     date: string;
@@ -168,6 +182,11 @@ export interface LifecycleResult {
     resurrecting: number;
     dormant: number;
   }[];
+}
+
+/** With `compare`, `previous` holds the preceding period's intervals. */
+export interface LifecycleResult extends LifecycleIntervals {
+  readonly previous?: LifecycleIntervals;
 }
 
 export interface StickinessQuery extends Base {

@@ -8,7 +8,13 @@ import {
   WithNode,
 } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
-import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
+import {
+  bucketLabel,
+  bucketStarts,
+  type ResolvedRange,
+  resolveRange,
+} from '../time/date-range.js';
+import { planBothPeriods } from './compare.js';
 import { addNaive, fromLocalNaive } from '../time/zoned.js';
 import type { PlanContext } from './context.js';
 import { checkBuckets, field, num, type Plan, type Row, str } from './plan.js';
@@ -23,11 +29,21 @@ import { andFilters, eventsSource, PERSON } from './source.js';
  * (`event`: the first-ever start event for first_time, the period's first one
  * for recurring; equal times ordered by uuid).
  */
-export function planRetentionBreakdown(q: RetentionQuery, ctx: PlanContext): Plan<RetentionResult> {
+export function planRetentionBreakdown(
+  q: RetentionQuery,
+  ctx: PlanContext,
+  range: ResolvedRange = resolveRange(q.dateRange, ctx.timezone),
+): Plan<RetentionResult> {
   const b = q.breakdown;
   if (!b) throw new Error('planRetentionBreakdown needs a breakdown');
+  if (q.compare)
+    return planBothPeriods(
+      ctx,
+      range,
+      (r) => planRetentionBreakdown({ ...q, compare: false }, ctx, r),
+      (current, previous) => ({ ...current, previous: { cohorts: previous.cohorts } }),
+    );
   const tz = ctx.timezone;
-  const range = resolveRange(q.dateRange, tz);
   const cohorts = bucketStarts(range, q.period, tz);
   checkBuckets(cohorts.length * q.periods);
   const endMs = fromLocalNaive(addNaive(cohorts.at(-1) ?? 0, q.period, q.periods), tz);

@@ -13,7 +13,8 @@ import {
 } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { ChunkReducer, ColumnChunk } from '../sql/dialect/column-chunk.js';
-import { resolveRange } from '../time/date-range.js';
+import { type ResolvedRange, resolveRange } from '../time/date-range.js';
+import { planBothPeriods } from './compare.js';
 import type { PlanContext } from './context.js';
 import { filterSql } from './filter-sql.js';
 import type { Plan, Row } from './plan.js';
@@ -29,6 +30,8 @@ export interface FunnelPlanOptions {
    * funnel groups persons by it. Defaults to the query's person-property breakdown.
    */
   readonly breakdownKey?: ((scope: PropertyScope) => SqlNode) | undefined;
+  /** The range to answer for, instead of the query's own (the previous period of `compare`). */
+  readonly range?: ResolvedRange | undefined;
 }
 
 /**
@@ -49,7 +52,14 @@ export function planFunnel(
   ctx: PlanContext,
   options: FunnelPlanOptions = {},
 ): Plan<FunnelResult> {
-  const range = resolveRange(q.dateRange, ctx.timezone);
+  const range = options.range ?? resolveRange(q.dateRange, ctx.timezone);
+  if (q.compare)
+    return planBothPeriods(
+      ctx,
+      range,
+      (r) => planFunnel({ ...q, compare: false }, ctx, { ...options, range: r }),
+      (current, previous) => ({ ...current, previous: stripPrevious(previous) }),
+    );
   const windowMs = q.window.value * UNIT_MS[q.window.unit];
   const spec: FunnelSpec = {
     stepCount: q.steps.length,
@@ -288,4 +298,9 @@ export function median(xs: readonly number[]): number | null {
   const s = Float64Array.from(xs).sort();
   const m = (s.length - 1) / 2;
   return ((s[Math.floor(m)] ?? 0) + (s[Math.ceil(m)] ?? 0)) / 2;
+}
+
+/** A funnel result without its own `previous` (one level of comparison). */
+function stripPrevious(r: FunnelResult): FunnelResult {
+  return 'steps' in r ? { steps: r.steps } : { groups: r.groups };
 }

@@ -11,7 +11,13 @@ import {
   WithNode,
 } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
-import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
+import {
+  bucketLabel,
+  bucketStarts,
+  type ResolvedRange,
+  resolveRange,
+} from '../time/date-range.js';
+import { planBothPeriods } from './compare.js';
 import { addNaive, fromLocalNaive, naiveSqlText } from '../time/zoned.js';
 import { adapterOf, type PlanContext } from './context.js';
 import { filterReadsPerson } from './filter-sql.js';
@@ -26,9 +32,19 @@ import { eventsSource, PERSON } from './source.js';
  * but before); dormant are those active in the previous interval and not in
  * this one, reported negative. Activity before the range counts as history.
  */
-export function planLifecycle(q: LifecycleQuery, ctx: PlanContext): Plan<LifecycleResult> {
+export function planLifecycle(
+  q: LifecycleQuery,
+  ctx: PlanContext,
+  range: ResolvedRange = resolveRange(q.dateRange, ctx.timezone),
+): Plan<LifecycleResult> {
+  if (q.compare)
+    return planBothPeriods(
+      ctx,
+      range,
+      (r) => planLifecycle({ ...q, compare: false }, ctx, r),
+      (current, previous) => ({ ...current, previous: { intervals: previous.intervals } }),
+    );
   const tz = ctx.timezone;
-  const range = resolveRange(q.dateRange, tz);
   const starts = bucketStarts(range, q.interval, tz);
   checkBuckets(starts.length);
   // History before the interval preceding the range only tells "seen before":

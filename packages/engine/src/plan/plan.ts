@@ -14,6 +14,18 @@ export interface Plan<R> {
    * for stores that stream column chunks (results too large for row objects).
    */
   readonly chunked?: { readonly root: SqlNode; readonly reducer: () => ChunkReducer<R> };
+  /**
+   * With `compare`, where one statement cannot answer both periods: the
+   * preceding period's plan, run after this one, and how its result joins
+   * this one's.
+   */
+  readonly previous?: PreviousPlan<R>;
+}
+
+export interface PreviousPlan<R> {
+  readonly plan: Plan<R>;
+  /** The current period's result with the previous period's attached (a method: results vary by kind). */
+  attach(current: R, previous: R): R;
 }
 
 export function checkBuckets(n: number): void {

@@ -8,7 +8,13 @@ import {
   WithNode,
 } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
-import { bucketLabel, bucketStarts, resolveRange } from '../time/date-range.js';
+import {
+  bucketLabel,
+  bucketStarts,
+  type ResolvedRange,
+  resolveRange,
+} from '../time/date-range.js';
+import { planBothPeriods } from './compare.js';
 import { addNaive, fromLocalNaive } from '../time/zoned.js';
 import { type PlanContext, QueryPlanError } from './context.js';
 import { checkBuckets, field, num, type Plan } from './plan.js';
@@ -30,10 +36,20 @@ export function periodsBetween(a: number, b: number, unit: 'day' | 'week' | 'mon
  * period of the range in which they did the start event. values[i] counts
  * cohort persons with a return event in period cohort+i; values[0] is the size.
  */
-export function planRetention(q: RetentionQuery, ctx: PlanContext): Plan<RetentionResult> {
+export function planRetention(
+  q: RetentionQuery,
+  ctx: PlanContext,
+  range: ResolvedRange = resolveRange(q.dateRange, ctx.timezone),
+): Plan<RetentionResult> {
   if (q.breakdown) throw new QueryPlanError('breakdown', 'retention has no breakdown yet');
+  if (q.compare)
+    return planBothPeriods(
+      ctx,
+      range,
+      (r) => planRetention({ ...q, compare: false }, ctx, r),
+      (current, previous) => ({ ...current, previous: { cohorts: previous.cohorts } }),
+    );
   const tz = ctx.timezone;
-  const range = resolveRange(q.dateRange, tz);
   const cohorts = bucketStarts(range, q.period, tz);
   checkBuckets(cohorts.length * q.periods);
   const endMs = fromLocalNaive(addNaive(cohorts.at(-1) ?? 0, q.period, q.periods), tz);

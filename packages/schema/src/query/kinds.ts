@@ -62,6 +62,8 @@ export const FunnelQuery = z
       .max(10)
       .default([]),
     breakdown: Breakdown.optional(),
+    /** Also answer for the period of the same length before the range (`previous`). */
+    compare: z.boolean().default(false),
   })
   .superRefine((q, ctx) => {
     q.exclusions.forEach((x, i) => {
@@ -85,6 +87,8 @@ export const RetentionQuery = z.object({
   periods: z.number().int().min(1).max(60).default(8),
   retentionType: z.enum(['first_time', 'recurring']).default('first_time'),
   breakdown: Breakdown.optional(),
+  /** Also answer for the period of the same length before the range (`previous`). */
+  compare: z.boolean().default(false),
 });
 export type RetentionQuery = z.infer<typeof RetentionQuery>;
 
@@ -93,6 +97,8 @@ export const LifecycleQuery = z.object({
   ...queryBase,
   event: z.string().min(1).max(200),
   interval: z.enum(['day', 'week', 'month']).default('day'),
+  /** Also answer for the period of the same length before the range (`previous`). */
+  compare: z.boolean().default(false),
 });
 export type LifecycleQuery = z.infer<typeof LifecycleQuery>;
 

@@ -24,16 +24,19 @@ export const FunnelStepResult = z.object({
   conversionFromFirst: z.number().nullable(),
   medianSecondsFromPrevious: z.number().nullable(),
 });
+const FunnelSteps = z.object({ steps: z.array(FunnelStepResult) });
+const FunnelGroups = z.object({
+  groups: z.array(z.object({ breakdownValue: BreakdownValue, steps: z.array(FunnelStepResult) })),
+});
+/** One period's funnel; with `compare`, `previous` holds the preceding period's. */
 export const FunnelResult = z.union([
-  z.object({ steps: z.array(FunnelStepResult) }),
-  z.object({
-    groups: z.array(z.object({ breakdownValue: BreakdownValue, steps: z.array(FunnelStepResult) })),
-  }),
+  FunnelSteps.extend({ previous: z.union([FunnelSteps, FunnelGroups]).optional() }),
+  FunnelGroups.extend({ previous: z.union([FunnelSteps, FunnelGroups]).optional() }),
 ]);
 export type FunnelStepResult = z.infer<typeof FunnelStepResult>;
 export type FunnelResult = z.infer<typeof FunnelResult>;
 
-export const RetentionResult = z.object({
+const RetentionCohorts = z.object({
   cohorts: z.array(
     z.object({
       date: z.string(),
@@ -43,6 +46,8 @@ export const RetentionResult = z.object({
     }),
   ),
 });
+/** With `compare`, `previous` holds the cohorts of the preceding period. */
+export const RetentionResult = RetentionCohorts.extend({ previous: RetentionCohorts.optional() });
 export type RetentionResult = z.infer<typeof RetentionResult>;
 
 export const StickinessResult = z.object({
@@ -51,7 +56,7 @@ export const StickinessResult = z.object({
 });
 export type StickinessResult = z.infer<typeof StickinessResult>;
 
-export const LifecycleResult = z.object({
+const LifecycleIntervals = z.object({
   /** Per interval: persons new, returning, resurrecting; `dormant` is negative. */
   intervals: z.array(
     z.object({
@@ -63,6 +68,8 @@ export const LifecycleResult = z.object({
     }),
   ),
 });
+/** With `compare`, `previous` holds the intervals of the preceding period. */
+export const LifecycleResult = LifecycleIntervals.extend({ previous: LifecycleIntervals.optional() });
 export type LifecycleResult = z.infer<typeof LifecycleResult>;
 
 export const PathsResult = z.object({

@@ -1,5 +1,6 @@
 import {
   type ColumnChunk,
+  type CompiledAnalyticsQuery,
   type CompiledQuery,
   type CompileOptions,
   compileQuery,
@@ -26,11 +27,15 @@ export async function runAnalyticsQuery(
   query: AnalyticsQuery,
   context: Omit<CompileOptions, 'dialect'>,
 ): Promise<AnalyticsResult> {
-  const { compiled, shape, chunked } = compileQuery(query, { ...context, dialect: store.dialect });
-  if (chunked && store.executeChunks) {
-    const reducer = chunked.reducer();
-    await store.executeChunks(chunked.compiled, (chunk) => reducer.add(chunk));
-    return reducer.finish();
-  }
-  return shape(await store.execute(compiled));
+  return run(store, compileQuery(query, { ...context, dialect: store.dialect }));
+}
+
+async function run(store: AnalyticsSource, q: CompiledAnalyticsQuery): Promise<AnalyticsResult> {
+  let result: AnalyticsResult;
+  if (q.chunked && store.executeChunks) {
+    const reducer = q.chunked.reducer();
+    await store.executeChunks(q.chunked.compiled, (chunk) => reducer.add(chunk));
+    result = reducer.finish();
+  } else result = q.shape(await store.execute(q.compiled));
+  return q.previous ? q.previous.attach(result, await run(store, q.previous.query)) : result;
 }

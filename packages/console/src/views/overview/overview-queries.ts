@@ -5,7 +5,7 @@ import {
   type TrendsQuery,
   type TrendsResult,
 } from '../../api/query';
-import { previousPeriod, todayLocal } from '../../lib/date-range';
+import { todayLocal } from '../../lib/date-range';
 import { ACTIVATION_WINDOW_DAYS, EVENTS, PROPERTIES, RETENTION_WEEKS } from '../../lib/events';
 import type { Figure } from './FigureCard';
 import {
@@ -22,7 +22,8 @@ import {
 
 /**
  * The overview's queries. Each loader asks the query API for the chosen range
- * and for the period of the same length before it, then reduces both.
+ * and, with `compare` in the same request, for the period of the same length
+ * before it, then reduces both.
  */
 interface Load {
   readonly projectId: string;
@@ -30,9 +31,6 @@ interface Load {
   readonly signal: AbortSignal;
 }
 
-async function both<T>(range: DateRange, run: (r: DateRange) => Promise<T>): Promise<[T, T]> {
-  return Promise.all([run(range), run(previousPeriod(range))]);
-}
 
 /**
  * A trends query with `compare` on, split into the current and the previous
@@ -77,42 +75,45 @@ export async function loadAcquisition({
 
 /** Share of signups who reach the activation event within the window. */
 export async function loadActivation({ projectId, range, signal }: Load): Promise<Figure<null>> {
-  const [cur, prev] = await both(range, (dateRange) =>
-    runQuery(
-      projectId,
-      {
-        kind: 'funnel',
-        steps: [{ event: EVENTS.signup }, { event: EVENTS.activated }],
-        window: { value: ACTIVATION_WINDOW_DAYS, unit: 'day' },
-        order: 'ordered',
-        dateRange,
-      },
-      { signal },
-    ),
+  // `compare`: the previous period in the same request (the server answers one at a time).
+  const cur = await runQuery(
+    projectId,
+    {
+      kind: 'funnel',
+      steps: [{ event: EVENTS.signup }, { event: EVENTS.activated }],
+      window: { value: ACTIVATION_WINDOW_DAYS, unit: 'day' },
+      order: 'ordered',
+      dateRange: range,
+      compare: true,
+    },
+    { signal },
   );
-  return { value: funnelConversion(cur), previous: funnelConversion(prev), detail: null };
+  return {
+    value: funnelConversion(cur),
+    previous: cur.previous ? funnelConversion(cur.previous) : null,
+    detail: null,
+  };
 }
 
 /** Weekly retention of new persons; the headline is week 1. */
 export async function loadRetention({ projectId, range, signal }: Load): Promise<Figure<number[]>> {
-  const [cur, prev] = await both(range, (dateRange) =>
-    runQuery(
-      projectId,
-      {
-        kind: 'retention',
-        startEvent: { event: EVENTS.signup },
-        returnEvent: { event: EVENTS.pageview },
-        period: 'week',
-        periods: RETENTION_WEEKS,
-        retentionType: 'first_time',
-        dateRange,
-      },
-      { signal },
-    ),
+  const cur = await runQuery(
+    projectId,
+    {
+      kind: 'retention',
+      startEvent: { event: EVENTS.signup },
+      returnEvent: { event: EVENTS.pageview },
+      period: 'week',
+      periods: RETENTION_WEEKS,
+      retentionType: 'first_time',
+      dateRange: range,
+      compare: true,
+    },
+    { signal },
   );
   const today = todayLocal();
   const curve = retentionCurve(cur, { today, period: 'week' });
-  const prevCurve = retentionCurve(prev, { today, period: 'week' });
+  const prevCurve = retentionCurve(cur.previous ?? { cohorts: [] }, { today, period: 'week' });
   return { value: curve[1] ?? null, previous: prevCurve[1] ?? null, detail: curve };
 }
 
@@ -174,17 +175,15 @@ export async function loadLifecycle({
   range,
   signal,
 }: Load): Promise<Figure<{ totals: LifecycleTotals; intervals: LifecycleResult['intervals'] }>> {
-  const [cur, prev] = await both(range, (dateRange) =>
-    runQuery(
-      projectId,
-      { kind: 'lifecycle', event: EVENTS.pageview, interval: 'week', dateRange },
-      { signal },
-    ),
+  const cur = await runQuery(
+    projectId,
+    { kind: 'lifecycle', event: EVENTS.pageview, interval: 'week', dateRange: range, compare: true },
+    { signal },
   );
   if (!Array.isArray(cur.intervals)) throw new Error('Unexpected lifecycle response.');
   const totals = lifecycleTotals(cur);
   const active = totals.new + totals.returning + totals.resurrecting;
-  const p = lifecycleTotals(prev);
+  const p = lifecycleTotals(cur.previous ?? { intervals: [] });
   return {
     value: active === 0 && totals.dormant === 0 ? null : active,
     previous: p.new + p.returning + p.resurrecting,
