@@ -8,14 +8,9 @@ import {
   WithNode,
 } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
-import {
-  bucketLabel,
-  bucketStarts,
-  type ResolvedRange,
-  resolveRange,
-} from '../time/date-range.js';
-import { planBothPeriods } from './compare.js';
+import { bucketLabel, bucketStarts, type ResolvedRange, resolveRange } from '../time/date-range.js';
 import { addNaive, fromLocalNaive } from '../time/zoned.js';
+import { planBothPeriods } from './compare.js';
 import type { PlanContext } from './context.js';
 import { checkBuckets, field, num, type Plan, type Row, str } from './plan.js';
 import { propertyText } from './properties.js';

@@ -14,11 +14,12 @@ import { sql, text } from '../sql/ast/sql-tag.js';
 import {
   bucketLabel,
   bucketStarts,
+  previousRange,
   type ResolvedRange,
   resolveRange,
 } from '../time/date-range.js';
-import { planBothPeriods } from './compare.js';
 import { addNaive, fromLocalNaive, naiveSqlText } from '../time/zoned.js';
+import { planBothPeriods } from './compare.js';
 import { adapterOf, type PlanContext } from './context.js';
 import { filterReadsPerson } from './filter-sql.js';
 import { lifecycleByMasks, lifecycleMasksFit } from './lifecycle-masks.js';
@@ -37,6 +38,10 @@ export function planLifecycle(
   ctx: PlanContext,
   range: ResolvedRange = resolveRange(q.dateRange, ctx.timezone),
 ): Plan<LifecycleResult> {
+  const tz = ctx.timezone;
+  const ranges = q.compare ? [range, previousRange(range, tz)] : [range];
+  const masks = planLifecycleMasks(q, ctx, ranges);
+  if (masks) return masks;
   if (q.compare)
     return planBothPeriods(
       ctx,
@@ -44,26 +49,14 @@ export function planLifecycle(
       (r) => planLifecycle({ ...q, compare: false }, ctx, r),
       (current, previous) => ({ ...current, previous: { intervals: previous.intervals } }),
     );
-  const tz = ctx.timezone;
   const starts = bucketStarts(range, q.interval, tz);
   checkBuckets(starts.length);
-  // History before the interval preceding the range only tells "seen before":
-  // it all goes to one bucket two intervals before the range, so it is neither
-  // converted to local time event by event nor kept as a bucket per interval.
-  const first = starts[0] ?? 0;
-  const historyStart = addNaive(first, q.interval, -2);
-  const before = addNaive(first, q.interval, -1);
-  const historyEnd = fromLocalNaive(before, tz);
+  const { historyStart, historyEnd } = historyOf(starts, q.interval, tz);
   const history = LocalDateTimeNode.create(naiveSqlText(historyStart));
   const local = LocalTimeNode.create(text('e.timestamp'), tz, {
     fromMs: historyEnd,
     toMs: range.toMs,
   });
-  const slots = [historyStart, before, ...starts];
-  // The masks plan needs the merged person only as its group key: aggregated
-  // per stored person, merges are folded in after.
-  const fold = lifecycleMasksFit(q.interval, slots) && !filterReadsPerson(q.filters);
-  const early = sql`e.timestamp < ${InstantNode.create(historyEnd)}`;
   const src = eventsSource({
     ctx,
     fromMs: 0,
@@ -71,36 +64,11 @@ export function planLifecycle(
     events: [q.event],
     filters: q.filters,
     personProperties: false,
-    storedPersons: fold,
     columns: () => ({
-      ...(fold ? { person_id: text('e.person_id') } : { person: PERSON }),
-      b: sql`CASE WHEN ${early} THEN ${history} ELSE ${TimeBucketNode.create(q.interval, local)} END`,
-      local_ms: sql`CASE WHEN ${early} THEN ${fn.bigint(historyStart)} ELSE ${EpochMsNode.create(local)} END`,
+      person: PERSON,
+      b: sql`CASE WHEN e.timestamp < ${InstantNode.create(historyEnd)} THEN ${history} ELSE ${TimeBucketNode.create(q.interval, local)} END`,
     }),
   });
-  const byMasks = lifecycleByMasks(
-    src,
-    q.interval,
-    slots,
-    fold ? { projectId: ctx.projectId, adapter: adapterOf(ctx) } : undefined,
-  );
-  if (byMasks)
-    return {
-      root: byMasks,
-      shape: (rows) => {
-        const row = rows[0];
-        const n = (name: string) => (row ? (num(field(row, name)) ?? 0) : 0);
-        return {
-          intervals: starts.map((b, i) => ({
-            date: bucketLabel(b, q.interval),
-            new: n(`new_${i}`),
-            returning: n(`returning_${i}`),
-            resurrecting: n(`resurrecting_${i}`),
-            dormant: 0 - n(`dormant_${i}`), // 0 - x: -x gives -0 when nobody left
-          })),
-        };
-      },
-    };
   const lo = LocalDateTimeNode.create(naiveSqlText(starts[0] ?? 0));
   const hi = LocalDateTimeNode.create(naiveSqlText(starts.at(-1) ?? 0));
   const ms = (n: SqlNode) => EpochMsNode.create(n);
@@ -137,6 +105,107 @@ export function planLifecycle(
           dormant: 0 - at(b, 'dormant'), // 0 - x: -x gives -0 when nobody left
         })),
       };
+    },
+  };
+}
+
+/**
+ * History before the interval preceding the range only tells "seen before":
+ * it all goes to one bucket two intervals before the range (from
+ * `historyStart`, naive), so it is neither converted to local time event by
+ * event nor kept as a bucket per interval; `historyEnd` is the instant the
+ * interval before the range starts.
+ */
+function historyOf(
+  starts: readonly number[],
+  interval: LifecycleQuery['interval'],
+  tz: string,
+): { historyStart: number; before: number; historyEnd: number } {
+  const first = starts[0] ?? 0;
+  const before = addNaive(first, interval, -1);
+  return {
+    historyStart: addNaive(first, interval, -2),
+    before,
+    historyEnd: fromLocalNaive(before, tz),
+  };
+}
+
+/**
+ * Lifecycle of each range (the query's, and with `compare` the previous one)
+ * from bucket masks, in one scan: per range, the events up to its end placed
+ * in its buckets (see {@link lifecycleByMasks}). Null when the masks would not
+ * fit. Only the person is read as a group key, so rows keep their stored
+ * person and merges are folded in after, unless a filter reads the person.
+ */
+function planLifecycleMasks(
+  q: LifecycleQuery,
+  ctx: PlanContext,
+  ranges: readonly ResolvedRange[],
+): Plan<LifecycleResult> | null {
+  const tz = ctx.timezone;
+  const periods = ranges.map((r, k) => {
+    const starts = bucketStarts(r, q.interval, tz);
+    checkBuckets(starts.length);
+    return { range: r, starts, ...historyOf(starts, q.interval, tz), k };
+  });
+  const slots = periods.map((p) => [p.historyStart, p.before, ...p.starts]);
+  if (!slots.every((s) => lifecycleMasksFit(q.interval, s))) return null;
+  const toMs = Math.max(...ranges.map((r) => r.toMs));
+  const local = LocalTimeNode.create(text('e.timestamp'), tz, {
+    fromMs: Math.min(...periods.map((p) => p.historyEnd)),
+    toMs,
+  });
+  const fold = !filterReadsPerson(q.filters);
+  const src = eventsSource({
+    ctx,
+    fromMs: 0,
+    toMs,
+    events: [q.event],
+    filters: q.filters,
+    personProperties: false,
+    storedPersons: fold,
+    columns: () => ({
+      ...(fold ? { person_id: text('e.person_id') } : { person: PERSON }),
+      ...Object.fromEntries(
+        periods.flatMap((p) => [
+          [
+            `l${p.k}`,
+            sql`CASE WHEN e.timestamp < ${InstantNode.create(p.historyEnd)} THEN ${fn.bigint(p.historyStart)} ELSE ${EpochMsNode.create(local)} END`,
+          ],
+          // A range ending before the scan does reads only its own events.
+          ...(p.range.toMs < toMs
+            ? [[`w${p.k}`, sql`e.timestamp < ${InstantNode.create(p.range.toMs)}`]]
+            : []),
+        ]),
+      ),
+    }),
+  });
+  const root = lifecycleByMasks(
+    src,
+    q.interval,
+    periods.map((p, k) => ({
+      slots: slots[k] ?? [],
+      local: `l${k}`,
+      when: p.range.toMs < toMs ? `w${k}` : undefined,
+    })),
+    fold ? { projectId: ctx.projectId, adapter: adapterOf(ctx) } : undefined,
+  );
+  if (!root) return null;
+  return {
+    root,
+    shape: (rows) => {
+      const row = rows[0];
+      const n = (name: string) => (row ? (num(field(row, name)) ?? 0) : 0);
+      const [current, previous] = periods.map((p) => ({
+        intervals: p.starts.map((b, i) => ({
+          date: bucketLabel(b, q.interval),
+          new: n(`new_${p.k}_${i}`),
+          returning: n(`returning_${p.k}_${i}`),
+          resurrecting: n(`resurrecting_${p.k}_${i}`),
+          dormant: 0 - n(`dormant_${p.k}_${i}`), // 0 - x: -x gives -0 when nobody left
+        })),
+      }));
+      return { intervals: current?.intervals ?? [], ...(previous ? { previous } : {}) };
     },
   };
 }

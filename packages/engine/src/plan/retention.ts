@@ -4,6 +4,7 @@ import {
   EpochMsNode,
   InstantNode,
   LocalTimeNode,
+  type SqlNode,
   TimeBucketNode,
   WithNode,
 } from '../sql/ast/nodes.js';
@@ -11,13 +12,13 @@ import { sql, text } from '../sql/ast/sql-tag.js';
 import {
   bucketLabel,
   bucketStarts,
+  previousRange,
   type ResolvedRange,
   resolveRange,
 } from '../time/date-range.js';
-import { planBothPeriods } from './compare.js';
 import { addNaive, fromLocalNaive } from '../time/zoned.js';
 import { type PlanContext, QueryPlanError } from './context.js';
-import { checkBuckets, field, num, type Plan } from './plan.js';
+import { checkBuckets, field, num, type Plan, type Row } from './plan.js';
 import { andFilters, eventsSource, PERSON } from './source.js';
 
 /** Index of bucket `b` counted from bucket `a` (both naive starts). */
@@ -35,6 +36,11 @@ export function periodsBetween(a: number, b: number, unit: 'day' | 'week' | 'mon
  * start event, listed when that event lies in the date range. recurring: every
  * period of the range in which they did the start event. values[i] counts
  * cohort persons with a return event in period cohort+i; values[0] is the size.
+ *
+ * With `compare`, one statement answers the range and the one of the same
+ * length before it: the start events are scanned once (first-time cohorts
+ * read all history, the larger part of the cost), and each cohort row carries
+ * the period `k` it belongs to (0 the range, 1 the previous one).
  */
 export function planRetention(
   q: RetentionQuery,
@@ -42,33 +48,28 @@ export function planRetention(
   range: ResolvedRange = resolveRange(q.dateRange, ctx.timezone),
 ): Plan<RetentionResult> {
   if (q.breakdown) throw new QueryPlanError('breakdown', 'retention has no breakdown yet');
-  if (q.compare)
-    return planBothPeriods(
-      ctx,
-      range,
-      (r) => planRetention({ ...q, compare: false }, ctx, r),
-      (current, previous) => ({ ...current, previous: { cohorts: previous.cohorts } }),
-    );
   const tz = ctx.timezone;
-  const cohorts = bucketStarts(range, q.period, tz);
-  checkBuckets(cohorts.length * q.periods);
-  const endMs = fromLocalNaive(addNaive(cohorts.at(-1) ?? 0, q.period, q.periods), tz);
+  const periods = (q.compare ? [range, previousRange(range, tz)] : [range]).map((r) => {
+    const cohorts = bucketStarts(r, q.period, tz);
+    checkBuckets(cohorts.length * q.periods);
+    const endMs = fromLocalNaive(addNaive(cohorts.at(-1) ?? 0, q.period, q.periods), tz);
+    return { range: r, cohorts, retEnd: Math.max(endMs, r.toMs) };
+  });
+  const fromMs = Math.min(...periods.map((p) => p.range.fromMs));
+  const retEnd = Math.max(...periods.map((p) => p.retEnd));
   // Exact everywhere; fast over the periods the query reports (first-time
   // cohorts also scan earlier history, whose rows convert through the zone).
   const bucket = EpochMsNode.create(
     TimeBucketNode.create(
       q.period,
-      LocalTimeNode.create(text('e.timestamp'), tz, {
-        fromMs: range.fromMs,
-        toMs: Math.max(endMs, range.toMs),
-      }),
+      LocalTimeNode.create(text('e.timestamp'), tz, { fromMs, toMs: retEnd }),
     ),
   );
   const columns = () => ({ person: PERSON, ts: text('e.timestamp'), b: bucket });
   const firstTime = q.retentionType === 'first_time';
   const start = eventsSource({
     ctx,
-    fromMs: firstTime ? 0 : range.fromMs,
+    fromMs: firstTime ? 0 : fromMs,
     toMs: range.toMs,
     events: [q.startEvent.event],
     filters: andFilters(q.filters, q.startEvent.filters),
@@ -77,45 +78,68 @@ export function planRetention(
   });
   const ret = eventsSource({
     ctx,
-    fromMs: range.fromMs,
-    toMs: Math.max(endMs, range.toMs),
+    fromMs,
+    toMs: retEnd,
     events: [q.returnEvent.event],
     filters: andFilters(q.filters, q.returnEvent.filters),
     personProperties: false,
     columns,
   });
-  const from = InstantNode.create(range.fromMs);
+  // The period of a cohort's start event (ranges are adjacent, the current one last).
+  const periodOf = (ts: SqlNode) =>
+    periods.length === 1
+      ? text('0')
+      : sql`CASE WHEN ${ts} >= ${InstantNode.create(range.fromMs)} THEN 0 ELSE 1 END`;
   const cohortSql = firstTime
-    ? sql`SELECT person, ${fn.argMin(text('b'), text('ts'))} AS cohort FROM (${start}) s GROUP BY person HAVING min(ts) >= ${from}`
-    : sql`SELECT DISTINCT person, b AS cohort FROM (${start}) s`;
+    ? sql`SELECT person, ${fn.argMin(text('b'), text('ts'))} AS cohort, ${periodOf(text('min(ts)'))} AS k FROM (${start}) s GROUP BY person HAVING min(ts) >= ${InstantNode.create(fromMs)}`
+    : sql`SELECT DISTINCT person, b AS cohort, ${periodOf(text('ts'))} AS k FROM (${start}) s`;
+  // Each period counts return events up to its own end, as it would alone.
+  const retBound =
+    periods.length === 1
+      ? fn.true
+      : sql`x.ts < CASE WHEN c.k = 0 THEN ${InstantNode.create(periods[0]?.retEnd ?? 0)} ELSE ${InstantNode.create(periods[1]?.retEnd ?? 0)} END`;
   // Return events join the (small) cohorts before anything is made distinct:
   // most return events belong to persons outside every cohort and drop out in
   // the join probe instead of filling a DISTINCT over all (person, period) pairs.
   // The join is on equality only (ClickHouse allows no other); later periods are a WHERE.
   const root = WithNode.create(
     [{ name: 'c', query: cohortSql }],
-    sql`SELECT cohort, ${fn.nullBigint} AS ret, count(*) AS n FROM ${cte('c')} GROUP BY cohort UNION ALL SELECT c.cohort AS cohort, x.b AS ret, ${fn.countDistinct(text('x.person'))} AS n FROM (${ret}) x JOIN ${cte('c')} ON x.person = c.person WHERE x.b > c.cohort GROUP BY c.cohort, x.b`,
+    sql`SELECT k, cohort, ${fn.nullBigint} AS ret, count(*) AS n FROM ${cte('c')} GROUP BY k, cohort UNION ALL SELECT c.k AS k, c.cohort AS cohort, x.b AS ret, ${fn.countDistinct(text('x.person'))} AS n FROM (${ret}) x JOIN ${cte('c')} ON x.person = c.person WHERE x.b > c.cohort AND ${retBound} GROUP BY c.k, c.cohort, x.b`,
   );
   return {
     root,
     shape: (rows) => {
-      const values = new Map<number, number[]>(
-        cohorts.map((c) => [c, new Array(q.periods).fill(0)]),
+      const [current, previous] = periods.map((p, k) =>
+        cohortsOf(
+          q,
+          p.cohorts,
+          rows.filter((r) => num(field(r, 'k')) === k),
+        ),
       );
-      for (const r of rows) {
-        const c = num(field(r, 'cohort'));
-        const v = c === null ? undefined : values.get(c);
-        if (c === null || !v) continue;
-        const retB = num(field(r, 'ret'));
-        const i = retB === null ? 0 : periodsBetween(c, retB, q.period);
-        if (i >= 0 && i < q.periods) v[i] = num(field(r, 'n')) ?? 0;
-      }
-      return {
-        cohorts: cohorts.map((c) => {
-          const v = values.get(c) ?? [];
-          return { date: bucketLabel(c, q.period), size: v[0] ?? 0, values: v };
-        }),
-      };
+      return previous
+        ? { cohorts: current ?? [], previous: { cohorts: previous } }
+        : { cohorts: current ?? [] };
     },
   };
+}
+
+/** One period's cohorts from its rows (`cohort`, `ret` null for the size, `n`). */
+function cohortsOf(
+  q: RetentionQuery,
+  cohorts: readonly number[],
+  rows: readonly Row[],
+): RetentionResult['cohorts'] {
+  const values = new Map<number, number[]>(cohorts.map((c) => [c, new Array(q.periods).fill(0)]));
+  for (const r of rows) {
+    const c = num(field(r, 'cohort'));
+    const v = c === null ? undefined : values.get(c);
+    if (c === null || !v) continue;
+    const retB = num(field(r, 'ret'));
+    const i = retB === null ? 0 : periodsBetween(c, retB, q.period);
+    if (i >= 0 && i < q.periods) v[i] = num(field(r, 'n')) ?? 0;
+  }
+  return cohorts.map((c) => {
+    const v = values.get(c) ?? [];
+    return { date: bucketLabel(c, q.period), size: v[0] ?? 0, values: v };
+  });
 }

@@ -69,7 +69,9 @@ const LifecycleIntervals = z.object({
   ),
 });
 /** With `compare`, `previous` holds the intervals of the preceding period. */
-export const LifecycleResult = LifecycleIntervals.extend({ previous: LifecycleIntervals.optional() });
+export const LifecycleResult = LifecycleIntervals.extend({
+  previous: LifecycleIntervals.optional(),
+});
 export type LifecycleResult = z.infer<typeof LifecycleResult>;
 
 export const PathsResult = z.object({

@@ -31,11 +31,20 @@ export async function runAnalyticsQuery(
 }
 
 async function run(store: AnalyticsSource, q: CompiledAnalyticsQuery): Promise<AnalyticsResult> {
-  let result: AnalyticsResult;
+  // Both periods' statements are sent at once: the store runs them one after
+  // the other, and shaping one result overlaps the other's execution.
+  const [result, previous] = await Promise.all([
+    runOne(store, q),
+    q.previous && run(store, q.previous.query),
+  ]);
+  return q.previous && previous ? q.previous.attach(result, previous) : result;
+}
+
+async function runOne(store: AnalyticsSource, q: CompiledAnalyticsQuery): Promise<AnalyticsResult> {
   if (q.chunked && store.executeChunks) {
     const reducer = q.chunked.reducer();
     await store.executeChunks(q.chunked.compiled, (chunk) => reducer.add(chunk));
-    result = reducer.finish();
-  } else result = q.shape(await store.execute(q.compiled));
-  return q.previous ? q.previous.attach(result, await run(store, q.previous.query)) : result;
+    return reducer.finish();
+  }
+  return q.shape(await store.execute(q.compiled));
 }

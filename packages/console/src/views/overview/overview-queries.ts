@@ -31,7 +31,6 @@ interface Load {
   readonly signal: AbortSignal;
 }
 
-
 /**
  * A trends query with `compare` on, split into the current and the previous
  * period: one scan instead of two (the event store answers one query at a time).
@@ -177,7 +176,13 @@ export async function loadLifecycle({
 }: Load): Promise<Figure<{ totals: LifecycleTotals; intervals: LifecycleResult['intervals'] }>> {
   const cur = await runQuery(
     projectId,
-    { kind: 'lifecycle', event: EVENTS.pageview, interval: 'week', dateRange: range, compare: true },
+    {
+      kind: 'lifecycle',
+      event: EVENTS.pageview,
+      interval: 'week',
+      dateRange: range,
+      compare: true,
+    },
     { signal },
   );
   if (!Array.isArray(cur.intervals)) throw new Error('Unexpected lifecycle response.');
