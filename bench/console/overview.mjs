@@ -117,6 +117,21 @@ try {
         }),
       CARDS,
     );
+    if (process.argv.includes('--trace')) {
+      // The last navigation's requests: when each started and ended (ms after navigation start).
+      const entries = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/api/') || e.name.includes('/assets/'))
+          .map((e) => ({
+            name: e.name.replace(location.origin, ''),
+            start: e.startTime,
+            end: e.responseEnd,
+          })),
+      );
+      for (const e of entries)
+        console.log(`  ${e.start.toFixed(0).padStart(5)} → ${e.end.toFixed(0).padStart(5)} ms  ${e.name.slice(0, 90)}`);
+    }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     console.log(

@@ -70,6 +70,7 @@ function compilePlan(
   const chunked = plan.chunked && {
     compiled: compiler().compile(plan.chunked.root),
     reducer: plan.chunked.reducer,
+    bothPeriods: plan.chunked.bothPeriods,
   };
   const previous = plan.previous && {
     query: compilePlan(plan.previous.plan, compiler),

@@ -18,6 +18,13 @@ const STRIDE = 8;
  * counting sort small enough to stay in cache: a single table over a million
  * persons costs a cache miss per event and is several times slower.
  */
+/** The events a pass over the persons reads (times in ms): `[from, to)`, starting before `startsBefore`. */
+export interface GroupingWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly startsBefore: number;
+}
+
 export class PersonGrouping {
   private readonly ints: Int32Array<ArrayBuffer>[] = [];
   private readonly times: Float64Array<ArrayBuffer>[] = [];
@@ -70,9 +77,13 @@ export class PersonGrouping {
     this.events++;
   }
 
-  /** Calls `visit` once per person with their events (in no particular order) and group id. */
+  /**
+   * Calls `visit` once per person with their events in `[window.from,
+   * window.to)` (in no particular order; persons with none are skipped) and
+   * group id; an event is in range when before `window.startsBefore`.
+   */
   forEachPerson(
-    inRange: (t: number) => boolean,
+    window: GroupingWindow,
     visit: (events: PersonEvents, group: number) => void,
   ): void {
     const ev = new PersonEvents();
@@ -100,10 +111,11 @@ export class PersonGrouping {
         for (let k = start[p] ?? 0; k < (start[p + 1] ?? 0); k++) {
           const i = order[k] ?? 0;
           const t = times[i] ?? 0;
+          if (t < window.from || t >= window.to) continue;
           const f = i * STRIDE;
-          ev.push(t, ints[f + 5] ?? 0, ints[f + 6] ?? 0, inRange(t), ints[f + 7] ?? 0);
+          ev.push(t, ints[f + 5] ?? 0, ints[f + 6] ?? 0, t < window.startsBefore, ints[f + 7] ?? 0);
         }
-        visit(ev, ints[(first[p] ?? 0) * STRIDE + 4] ?? 0);
+        if (ev.n > 0) visit(ev, ints[(first[p] ?? 0) * STRIDE + 4] ?? 0);
       }
     }
   }

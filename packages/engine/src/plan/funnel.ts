@@ -2,7 +2,7 @@ import type { FunnelQuery, FunnelResult, FunnelStepResult } from '@opsloop/schem
 import { attributedGroup } from '../funnel/attribution.js';
 import { emptyTally, FunnelAccumulator, type FunnelTally } from '../funnel/funnel-accumulator.js';
 import type { FunnelSpec } from '../funnel/person-funnel.js';
-import { PersonGrouping } from '../funnel/person-grouping.js';
+import { type GroupingWindow, PersonGrouping } from '../funnel/person-grouping.js';
 import { fn } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
@@ -13,7 +13,7 @@ import {
 } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { ChunkReducer, ColumnChunk } from '../sql/dialect/column-chunk.js';
-import { type ResolvedRange, resolveRange } from '../time/date-range.js';
+import { previousRange, type ResolvedRange, resolveRange } from '../time/date-range.js';
 import { planBothPeriods } from './compare.js';
 import type { PlanContext } from './context.js';
 import { filterSql } from './filter-sql.js';
@@ -32,6 +32,8 @@ export interface FunnelPlanOptions {
   readonly breakdownKey?: ((scope: PropertyScope) => SqlNode) | undefined;
   /** The range to answer for, instead of the query's own (the previous period of `compare`). */
   readonly range?: ResolvedRange | undefined;
+  /** Periods the streamed form answers in one scan: the range, then the previous one. */
+  readonly periods?: readonly ResolvedRange[] | undefined;
 }
 
 /**
@@ -53,14 +55,30 @@ export function planFunnel(
   options: FunnelPlanOptions = {},
 ): Plan<FunnelResult> {
   const range = options.range ?? resolveRange(q.dateRange, ctx.timezone);
-  if (q.compare)
-    return planBothPeriods(
+  if (q.compare) {
+    const single = { ...q, compare: false };
+    const both = planBothPeriods(
       ctx,
       range,
-      (r) => planFunnel({ ...q, compare: false }, ctx, { ...options, range: r }),
+      (r) => planFunnel(single, ctx, { ...options, range: r }),
       (current, previous) => ({ ...current, previous: stripPrevious(previous) }),
     );
+    // Streamed, one scan over both periods answers both: persons are grouped
+    // once in JS and the funnel runs per period over the events in its window.
+    const streamed = planFunnel(single, ctx, {
+      ...options,
+      range,
+      periods: [range, previousRange(range, ctx.timezone)],
+    }).chunked;
+    return streamed ? { ...both, chunked: { ...streamed, bothPeriods: true } } : both;
+  }
   const windowMs = q.window.value * UNIT_MS[q.window.unit];
+  // The periods the streamed form answers (the first is the result, a second its `previous`).
+  const periods = options.periods ?? [range];
+  const scan = {
+    fromMs: Math.min(...periods.map((p) => p.fromMs)),
+    toMs: Math.max(...periods.map((p) => p.toMs)) + windowMs,
+  };
   const spec: FunnelSpec = {
     stepCount: q.steps.length,
     windowMs,
@@ -75,8 +93,8 @@ export function planFunnel(
   const names = [...q.steps.map((s) => s.event), ...q.exclusions.map((x) => x.event)];
   const src = eventsSource({
     ctx,
-    fromMs: range.fromMs,
-    toMs: range.toMs + windowMs,
+    fromMs: scan.fromMs,
+    toMs: scan.toMs,
     events: q.order === 'strict' ? undefined : names,
     // Global filters are folded into each step so that `strict` still sees every event.
     filters: undefined,
@@ -109,7 +127,6 @@ export function planFunnel(
     },
   });
   const grouped = breakdownKey !== undefined;
-  const toMs = range.toMs;
   // Masks fit INTEGER: at most 30 steps and 10 exclusions.
   const starts = q.order === 'unordered' ? text('steps <> 0') : text('steps % 2 = 1');
   const evs = RecordListNode.create(
@@ -138,7 +155,19 @@ export function planFunnel(
     },
     chunked: {
       root: flat,
-      reducer: () => chunkReducer(spec, { grouped, attributed, inRange: (t) => t < toMs, result }),
+      reducer: () =>
+        chunkReducer(spec, {
+          grouped,
+          attributed,
+          // Each period reads its events as a query of its own would: from its
+          // start to its end plus the window, starting before its end.
+          windows: periods.map((p) => ({
+            from: p.fromMs,
+            to: p.toMs + windowMs,
+            startsBefore: p.toMs,
+          })),
+          result,
+        }),
     },
   };
 }
@@ -177,7 +206,8 @@ function chunkReducer(
     readonly grouped: boolean;
     /** Event-property breakdown: persons are keyed alone and attributed after. */
     readonly attributed: boolean;
-    readonly inRange: (t: number) => boolean;
+    /** One pass per window: the first gives the result, a second its `previous`. */
+    readonly windows: readonly GroupingWindow[];
     readonly result: (tallies: ReadonlyMap<string | null, FunnelTally>) => FunnelResult;
   },
 ): ChunkReducer<FunnelResult> {
@@ -205,13 +235,17 @@ function chunkReducer(
       }
     },
     finish() {
-      const acc = new FunnelAccumulator(spec);
       const { values } = groups;
-      grouping.forEachPerson(opts.inRange, (events, g) => {
-        const group = opts.attributed ? attributedGroup(events, { anyStep, values }) : g;
-        if (group !== undefined) acc.add(values[group] ?? null, events);
+      const [current, previous] = opts.windows.map((window) => {
+        const acc = new FunnelAccumulator(spec);
+        grouping.forEachPerson(window, (events, g) => {
+          const group = opts.attributed ? attributedGroup(events, { anyStep, values }) : g;
+          if (group !== undefined) acc.add(values[group] ?? null, events);
+        });
+        return opts.result(acc.tallies);
       });
-      return opts.result(acc.tallies);
+      if (!current) throw new Error('a funnel needs a period');
+      return previous ? { ...current, previous: stripPrevious(previous) } : current;
     },
   };
 }

@@ -13,7 +13,12 @@ export interface Plan<R> {
    * The same result from another SQL whose rows are folded chunk by chunk,
    * for stores that stream column chunks (results too large for row objects).
    */
-  readonly chunked?: { readonly root: SqlNode; readonly reducer: () => ChunkReducer<R> };
+  readonly chunked?: {
+    readonly root: SqlNode;
+    readonly reducer: () => ChunkReducer<R>;
+    /** With `compare`: the reducer's result already holds the previous period's (no `previous` run). */
+    readonly bothPeriods?: boolean | undefined;
+  };
   /**
    * With `compare`, where one statement cannot answer both periods: the
    * preceding period's plan, run after this one, and how its result joins

@@ -31,20 +31,22 @@ export async function runAnalyticsQuery(
 }
 
 async function run(store: AnalyticsSource, q: CompiledAnalyticsQuery): Promise<AnalyticsResult> {
+  const streamed = q.chunked && store.executeChunks ? q.chunked : undefined;
+  const previous = streamed?.bothPeriods ? undefined : q.previous;
   // Both periods' statements are sent at once: the store runs them one after
   // the other, and shaping one result overlaps the other's execution.
-  const [result, previous] = await Promise.all([
-    runOne(store, q),
-    q.previous && run(store, q.previous.query),
+  const [result, before] = await Promise.all([
+    streamed ? runChunked(store, streamed) : store.execute(q.compiled).then(q.shape),
+    previous && run(store, previous.query),
   ]);
-  return q.previous && previous ? q.previous.attach(result, previous) : result;
+  return previous && before ? previous.attach(result, before) : result;
 }
 
-async function runOne(store: AnalyticsSource, q: CompiledAnalyticsQuery): Promise<AnalyticsResult> {
-  if (q.chunked && store.executeChunks) {
-    const reducer = q.chunked.reducer();
-    await store.executeChunks(q.chunked.compiled, (chunk) => reducer.add(chunk));
-    return reducer.finish();
-  }
-  return q.shape(await store.execute(q.compiled));
+async function runChunked(
+  store: AnalyticsSource,
+  q: NonNullable<CompiledAnalyticsQuery['chunked']>,
+): Promise<AnalyticsResult> {
+  const reducer = q.reducer();
+  await store.executeChunks?.(q.compiled, (chunk) => reducer.add(chunk));
+  return reducer.finish();
 }

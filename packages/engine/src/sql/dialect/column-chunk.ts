@@ -40,4 +40,6 @@ export interface ChunkReducer<R> {
 export interface ChunkedQuery<R> {
   readonly compiled: CompiledQuery;
   readonly reducer: () => ChunkReducer<R>;
+  /** With `compare`: the reducer's result already holds the previous period's. */
+  readonly bothPeriods?: boolean | undefined;
 }
