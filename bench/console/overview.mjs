@@ -130,7 +130,9 @@ try {
           })),
       );
       for (const e of entries)
-        console.log(`  ${e.start.toFixed(0).padStart(5)} → ${e.end.toFixed(0).padStart(5)} ms  ${e.name.slice(0, 90)}`);
+        console.log(
+          `  ${e.start.toFixed(0).padStart(5)} → ${e.end.toFixed(0).padStart(5)} ms  ${e.name.slice(0, 90)}`,
+        );
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
