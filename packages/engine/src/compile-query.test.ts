@@ -24,14 +24,17 @@ describe('compileQuery (DuckDB golden SQL)', () => {
     );
     const at = (ms: number) => `(TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_milliseconds(${ms}))`;
     // Inside the range the wall clock is a shift by the zone's offset (0 for UTC); outside, ICU.
-    const local = `CASE WHEN e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)} THEN make_timestamp(epoch_us(e.timestamp) + 0) ELSE timezone('UTC', e.timestamp) END`;
+    const inRange = `e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)}`;
+    const local = `CASE WHEN ${inRange} THEN make_timestamp(epoch_us(e.timestamp) + 0) ELSE timezone('UTC', e.timestamp) END`;
+    // The day's start: whole days of shifted ms, no timestamp built or truncated.
+    const day = `CASE WHEN ${inRange} THEN (((epoch_ms(e.timestamp) + 0 - 0) // 86400000) * 86400000 + 0) ELSE epoch_ms(date_trunc('day', timezone('UTC', e.timestamp))) END`;
     const src = (p: number) =>
-      `(SELECT coalesce(o.person_id, e.person_id) AS person, ${local} AS local_ts, (e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)}) AS in_range, NULL::VARCHAR AS bval, NULL::DOUBLE AS val ` +
+      `(SELECT coalesce(o.person_id, e.person_id) AS person, ${local} AS local_ts, ${day} AS bucket_ms, (e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)}) AS in_range, NULL::VARCHAR AS bval, NULL::DOUBLE AS val ` +
       `FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id ` +
       `WHERE e.project_id = $${p} AND e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)} AND e.event IN ($${p + 1})) t`;
     assert.equal(
       compiled.sql,
-      `SELECT $1 AS s, $2 AS period, bval, epoch_ms(date_trunc('day', local_ts)) AS bucket, count(*)::DOUBLE AS value FROM ${src(3)} GROUP BY GROUPING SETS ((bval, bucket), (bval))`,
+      `SELECT $1 AS s, $2 AS period, bval, bucket_ms AS bucket, count(*)::DOUBLE AS value FROM ${src(3)} GROUP BY GROUPING SETS ((bval, bucket), (bval))`,
     );
     assert.deepEqual(compiled.parameters, [0, 'current', 'p1', 'signup']);
   });

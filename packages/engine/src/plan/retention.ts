@@ -57,14 +57,12 @@ export function planRetention(
   });
   const fromMs = Math.min(...periods.map((p) => p.range.fromMs));
   const retEnd = Math.max(...periods.map((p) => p.retEnd));
-  // Exact everywhere; fast over the periods the query reports (first-time
-  // cohorts also scan earlier history, whose rows convert through the zone).
-  const bucket = EpochMsNode.create(
-    TimeBucketNode.create(
-      q.period,
-      LocalTimeNode.create(text('e.timestamp'), tz, { fromMs, toMs: retEnd }),
-    ),
-  );
+  // Exact everywhere; fast over the periods the query reports.
+  const bucketOf = (instant: SqlNode) =>
+    EpochMsNode.create(
+      TimeBucketNode.create(q.period, LocalTimeNode.create(instant, tz, { fromMs, toMs: retEnd })),
+    );
+  const bucket = bucketOf(text('e.timestamp'));
   const columns = () => ({ person: PERSON, ts: text('e.timestamp'), b: bucket });
   const firstTime = q.retentionType === 'first_time';
   const start = eventsSource({
@@ -90,8 +88,10 @@ export function planRetention(
     periods.length === 1
       ? text('0')
       : sql`CASE WHEN ${ts} >= ${InstantNode.create(range.fromMs)} THEN 0 ELSE 1 END`;
+  // First-time cohorts bucket each person's first start event only: the
+  // earlier history is read for its minimum, never converted to local time.
   const cohortSql = firstTime
-    ? sql`SELECT person, ${fn.argMin(text('b'), text('ts'))} AS cohort, ${periodOf(text('min(ts)'))} AS k FROM (${start}) s GROUP BY person HAVING min(ts) >= ${InstantNode.create(fromMs)}`
+    ? sql`SELECT person, ${bucketOf(text('first'))} AS cohort, ${periodOf(text('first'))} AS k FROM (SELECT person, min(ts) AS first FROM (${start}) s GROUP BY person HAVING min(ts) >= ${InstantNode.create(fromMs)}) f`
     : sql`SELECT DISTINCT person, b AS cohort, ${periodOf(text('ts'))} AS k FROM (${start}) s`;
   // Each period counts return events up to its own end, as it would alone.
   const retBound =

@@ -191,6 +191,10 @@ function seriesSql(
     columns: (scope) => ({
       person: PERSON,
       local_ts: local,
+      // The bucket's start as naive ms (arithmetic on the wall clock for fixed widths).
+      ...(activeDays
+        ? {}
+        : { bucket_ms: EpochMsNode.create(TimeBucketNode.create(q.interval, local)) }),
       // The wall clock in ms, for the slots of unique-person masks.
       ...(s.math === 'unique_persons' ? { local_ms: EpochMsNode.create(local) } : {}),
       in_range: sql`(e.timestamp >= ${InstantNode.create(range.fromMs)} AND e.timestamp < ${InstantNode.create(range.toMs)})`,
@@ -208,7 +212,7 @@ function seriesSql(
     if (byMasks) return [byMasks];
   }
   if (!activeDays) {
-    const bucket = EpochMsNode.create(TimeBucketNode.create(q.interval, text('local_ts')));
+    const bucket = text('bucket_ms');
     if (!adapter.hasGroupingSets)
       return [
         sql`SELECT ${head}, ${bucket} AS bucket, ${agg} AS value FROM (${src}) t GROUP BY bval, bucket`,

@@ -119,9 +119,11 @@ export function addNaive(naive: number, unit: BucketUnit, n: number): number {
   }
 }
 
-/** `YYYY-MM-DD HH:MM:SS` for SQL comparisons with local times. */
+/** `YYYY-MM-DD HH:MM:SS[.sss]` for SQL comparisons with local times. */
 export function naiveSqlText(naive: number): string {
-  return new Date(naive).toISOString().slice(0, 19).replace('T', ' ');
+  // Milliseconds only when there are some: a datetime range's inclusive end is one past its last.
+  const iso = new Date(naive).toISOString();
+  return iso.slice(0, naive % 1000 === 0 ? 19 : 23).replace('T', ' ');
 }
 
 /** The label of a bucket: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:00` for hours. */

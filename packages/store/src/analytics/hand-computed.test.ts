@@ -182,6 +182,28 @@ describe('hand-computed analytics on DuckDB', () => {
     });
   });
 
+  it('DAU counts an event on the last millisecond of a range that ends at a time', async () => {
+    // A range's end given as a time is inclusive: 05:00:00 London time (04:00 UTC
+    // in summer) is its last millisecond, so an event then is in the last window.
+    await db.load({ projectId: 'p1', events: [ev('a', P1, '2024-04-01T04:00:00Z')] });
+    const r = await runAnalyticsQuery(
+      db,
+      AnalyticsQuery.parse({
+        kind: 'trends',
+        dateRange: { from: '2024-04-01', to: '2024-04-01T05:00:00' },
+        series: [{ event: 'a', math: 'dau' }],
+        interval: 'hour',
+      }),
+      ctx('Europe/London'),
+    );
+    if (!('series' in r)) throw new Error('trends');
+    const points = r.series[0]?.points ?? [];
+    assert.deepEqual(
+      points.filter((p) => p.value !== 0),
+      [{ date: '2024-04-01T05:00', value: 1 }],
+    );
+  });
+
   it('every query kind binds against the real tables (EXPLAIN)', async () => {
     const range = { from: '2024-03-01', to: '2024-03-07' };
     const queries = [

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DuckDbCompiler, EpochMsNode, LocalTimeNode, sql, text } from '@opsloop/engine';
+import {
+  DuckDbCompiler,
+  EpochMsNode,
+  LocalTimeNode,
+  sql,
+  TimeBucketNode,
+  text,
+} from '@opsloop/engine';
 import { toLocalNaive } from '@opsloop/engine/time/zoned';
 import fc from 'fast-check';
 import { MemoryDuckDb } from './testing/memory-duckdb.js';
@@ -71,6 +78,48 @@ describe('local time from precomputed zone offsets (DuckDB)', () => {
         },
       ),
       { numRuns: 30 },
+    );
+  });
+
+  it('starts hour, day and week buckets by arithmetic inside the range, as the zone database would', async () => {
+    const WIDTH = { hour: 3_600_000, day: DAY, week: 7 * DAY } as const;
+    const MONDAY = 4 * DAY; // 1970-01-05
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ZONES),
+        fc.constantFrom('hour' as const, 'day' as const, 'week' as const),
+        fc.integer({ min: Date.UTC(2014, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.integer({ min: 1, max: 60 * DAY }),
+        fc.array(fc.integer({ min: -365 * DAY, max: 365 * DAY }), { maxLength: 30 }),
+        async (zone, unit, fromMs, length, outside) => {
+          const toMs = fromMs + length;
+          const instants: number[] = [fromMs, toMs - 1, toMs, fromMs - 1];
+          const start = Math.floor(fromMs / QUARTER_HOUR) * QUARTER_HOUR;
+          for (let t = start; t <= toMs; t += 4 * QUARTER_HOUR) instants.push(t - 1, t, t + 1);
+          for (const o of outside) instants.push(fromMs + o);
+          const ts = text('t.ts');
+          const bucket = (range?: { fromMs: number; toMs: number }) =>
+            EpochMsNode.create(TimeBucketNode.create(unit, LocalTimeNode.create(ts, zone, range)));
+          const query = new DuckDbCompiler().compile(
+            sql`SELECT t.ms AS ms, ${bucket({ fromMs, toMs })} AS fast, ${bucket()} AS slow FROM (SELECT ms, (TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_milliseconds(ms)) AS ts FROM unnest(${text(`[${instants.join(',')}]::BIGINT[]`)}) u(ms)) t ORDER BY ms`,
+          );
+          assert.match(query.sql, / \/\/ /, 'arithmetic inside the range');
+          for (const r of await db.execute<{ ms: number; fast: number; slow: number }>(query)) {
+            const inside = r.ms >= fromMs && r.ms < toMs;
+            const local = toLocalNaive(r.ms, zone);
+            const origin = unit === 'week' ? MONDAY : 0;
+            const expected = inside
+              ? Math.floor((local - origin) / WIDTH[unit]) * WIDTH[unit] + origin
+              : r.slow;
+            assert.equal(
+              r.fast,
+              expected,
+              `${zone} ${unit} at ${r.ms} (${inside ? 'inside' : 'outside'})`,
+            );
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 

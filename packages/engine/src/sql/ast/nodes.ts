@@ -166,12 +166,12 @@ export const InstantNode = {
   is: (n: SqlNode): n is InstantNode => n.kind === 'instant',
 };
 
-/** A constant naive local date-time, `YYYY-MM-DD HH:MM:SS`, compared with `localTime` values. */
+/** A constant naive local date-time, `YYYY-MM-DD HH:MM:SS[.sss]`, compared with `localTime` values. */
 export interface LocalDateTimeNode {
   readonly kind: 'localDateTime';
   readonly text: string;
 }
-const LOCAL = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const LOCAL = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{3})?$/;
 export const LocalDateTimeNode = {
   create: (text: string): LocalDateTimeNode => {
     if (!LOCAL.test(text)) throw new RangeError(`not a local date-time: ${text}`);

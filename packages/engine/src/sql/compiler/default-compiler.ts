@@ -18,7 +18,7 @@ import {
   type ShiftLocalNode,
   type SqlNode,
   type SqlNodeKind,
-  type TimeBucketNode,
+  TimeBucketNode,
   type ValueNode,
   type ValuesNode,
   type WithNode,
@@ -134,7 +134,9 @@ export class DefaultCompiler {
       this.visitZoneConversion(node);
       return;
     }
-    this.visitShiftedInRange(node, node.offsets, 'us', () => this.visitZoneConversion(node));
+    this.visitShiftedInRange(node, node.offsets, 'us', undefined, () =>
+      this.visitZoneConversion(node),
+    );
   }
 
   /**
@@ -147,6 +149,7 @@ export class DefaultCompiler {
     node: LocalTimeNode,
     o: NonNullable<LocalTimeNode['offsets']>,
     unit: 'us' | 'ms',
+    grid: FixedGrid | undefined,
     outside: () => void,
   ): void {
     const x = () => this.visit(node.instant);
@@ -164,6 +167,8 @@ export class DefaultCompiler {
     this.append(' < ');
     this.visit(InstantNode.create(o.toMs));
     this.append(unit === 'us' ? ' THEN make_timestamp(' : ' THEN (');
+    // On a fixed grid, the start of the bucket: whole widths from an origin on it.
+    if (grid) this.append('((');
     epoch();
     this.append(' + ');
     const [first, ...later] = o.spans;
@@ -178,6 +183,7 @@ export class DefaultCompiler {
       }
       this.append(` ELSE ${scaled(first?.offset ?? 0)} END`);
     }
+    if (grid) this.append(` - ${grid.origin}) // ${grid.width}) * ${grid.width} + ${grid.origin}`);
     this.append(') ELSE ');
     outside();
     this.append(' END');
@@ -199,9 +205,23 @@ export class DefaultCompiler {
     const local = node.instant;
     if (LocalTimeNode.is(local) && local.offsets) {
       // The wall clock in ms is the instant's ms plus the offset: no timestamp is built.
-      this.visitShiftedInRange(local, local.offsets, 'ms', () => {
+      this.visitShiftedInRange(local, local.offsets, 'ms', undefined, () => {
         this.append('epoch_ms(');
         this.visitZoneConversion(local);
+        this.append(')');
+      });
+      return;
+    }
+    const grid = fixedGrid(local);
+    if (grid) {
+      // Hours, days and weeks are whole widths of wall-clock ms: the bucket's
+      // start is arithmetic on the shifted ms, no timestamp built or truncated.
+      const { time, offsets } = grid;
+      this.visitShiftedInRange(time, offsets, 'ms', grid, () => {
+        this.append('epoch_ms(');
+        this.visitTimeBucket(
+          TimeBucketNode.create(grid.unit, LocalTimeNode.create(time.instant, time.timezone)),
+        );
         this.append(')');
       });
       return;
@@ -367,3 +387,33 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   intDiv: '($0 // $1)',
   asNullable: '$0',
 });
+
+/** A bucket of fixed width on the wall clock, counted from an origin that starts one. */
+interface FixedGrid {
+  readonly unit: 'hour' | 'day' | 'week';
+  readonly width: number;
+  readonly origin: number;
+  /** The bucketed local time and the offsets it carries. */
+  readonly time: LocalTimeNode;
+  readonly offsets: NonNullable<LocalTimeNode['offsets']>;
+}
+
+/** 1970-01-05, a Monday: ISO weeks start on it. */
+const MONDAY = 4 * 86_400_000;
+const WIDTH = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
+
+/**
+ * The fixed grid of an hour/day/week bucket of a local time with offsets,
+ * when its range starts after the week origin (integer division truncates,
+ * so the shifted ms must stay positive to floor); months have no fixed width.
+ */
+function fixedGrid(node: SqlNode): FixedGrid | undefined {
+  if (!TimeBucketNode.is(node) || node.unit === 'month') return undefined;
+  const time = node.local;
+  if (!LocalTimeNode.is(time) || !time.offsets) return undefined;
+  const offsets = time.offsets;
+  const lowest = Math.min(0, ...offsets.spans.map((s) => s.offset));
+  if (offsets.fromMs + lowest < MONDAY) return undefined;
+  const unit = node.unit;
+  return { unit, width: WIDTH[unit], origin: unit === 'week' ? MONDAY : 0, time, offsets };
+}
