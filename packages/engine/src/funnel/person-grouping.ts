@@ -78,13 +78,15 @@ export class PersonGrouping {
   }
 
   /**
-   * Calls `visit` once per person with their events in `[window.from,
-   * window.to)` (in no particular order; persons with none are skipped) and
-   * group id; an event is in range when before `window.startsBefore`.
+   * Calls `visit` once per person and window with the person's events in
+   * `[window.from, window.to)` (in no particular order; a person with none
+   * there is skipped), their group id and the window's index; an event is in
+   * range when before `window.startsBefore`. Persons are grouped once for all
+   * the windows.
    */
   forEachPerson(
-    window: GroupingWindow,
-    visit: (events: PersonEvents, group: number) => void,
+    windows: readonly GroupingWindow[],
+    visit: (events: PersonEvents, group: number, window: number) => void,
   ): void {
     const ev = new PersonEvents();
     for (let part = 0; part < PARTITIONS; part++) {
@@ -107,15 +109,24 @@ export class PersonGrouping {
         next[p] = (next[p] ?? 0) + 1;
       }
       for (let p = 0; p < persons; p++) {
-        ev.clear();
-        for (let k = start[p] ?? 0; k < (start[p + 1] ?? 0); k++) {
-          const i = order[k] ?? 0;
-          const t = times[i] ?? 0;
-          if (t < window.from || t >= window.to) continue;
-          const f = i * STRIDE;
-          ev.push(t, ints[f + 5] ?? 0, ints[f + 6] ?? 0, t < window.startsBefore, ints[f + 7] ?? 0);
-        }
-        if (ev.n > 0) visit(ev, ints[(first[p] ?? 0) * STRIDE + 4] ?? 0);
+        const group = ints[(first[p] ?? 0) * STRIDE + 4] ?? 0;
+        windows.forEach((window, w) => {
+          ev.clear();
+          for (let k = start[p] ?? 0; k < (start[p + 1] ?? 0); k++) {
+            const i = order[k] ?? 0;
+            const t = times[i] ?? 0;
+            if (t < window.from || t >= window.to) continue;
+            const f = i * STRIDE;
+            ev.push(
+              t,
+              ints[f + 5] ?? 0,
+              ints[f + 6] ?? 0,
+              t < window.startsBefore,
+              ints[f + 7] ?? 0,
+            );
+          }
+          if (ev.n > 0) visit(ev, group, w);
+        });
       }
     }
   }

@@ -236,14 +236,12 @@ function chunkReducer(
     },
     finish() {
       const { values } = groups;
-      const [current, previous] = opts.windows.map((window) => {
-        const acc = new FunnelAccumulator(spec);
-        grouping.forEachPerson(window, (events, g) => {
-          const group = opts.attributed ? attributedGroup(events, { anyStep, values }) : g;
-          if (group !== undefined) acc.add(values[group] ?? null, events);
-        });
-        return opts.result(acc.tallies);
+      const accs = opts.windows.map(() => new FunnelAccumulator(spec));
+      grouping.forEachPerson(opts.windows, (events, g, w) => {
+        const group = opts.attributed ? attributedGroup(events, { anyStep, values }) : g;
+        if (group !== undefined) accs[w]?.add(values[group] ?? null, events);
       });
+      const [current, previous] = accs.map((acc) => opts.result(acc.tallies));
       if (!current) throw new Error('a funnel needs a period');
       return previous ? { ...current, previous: stripPrevious(previous) } : current;
     },
