@@ -61,8 +61,9 @@ async function run(q) {
   const r = await conn.runAndReadAll(q.sql, q.parameters.map(toDuckDBParameter));
   return r.getRowObjectsJS();
 }
-async function time(label, build, { runs = RUNS, target } = {}) {
-  if (ONLY && !ONLY.some((o) => label.startsWith(o))) return;
+const bests = new Map();
+async function time(label, build, { runs = RUNS, target, always = false } = {}) {
+  if (!always && ONLY && !ONLY.some((o) => label.startsWith(o))) return;
   const times = [];
   let rows = 0;
   await run(build(0)); // warm
@@ -74,10 +75,23 @@ async function time(label, build, { runs = RUNS, target } = {}) {
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
+  bests.set(label, times[0]);
+  const base = bests.get(BASELINE);
+  const ratio = base && label !== BASELINE ? `  ×${(times[0] / base).toFixed(2)} baseline` : '';
   console.log(
-    `${label.padEnd(62)} best ${times[0].toFixed(0).padStart(5)} ms  median ${median.toFixed(0).padStart(5)} ms  rows ${rows}${target ? `  (target ${target})` : ''}`,
+    `${label.padEnd(62)} best ${times[0].toFixed(0).padStart(5)} ms  median ${median.toFixed(0).padStart(5)} ms  rows ${rows}${ratio}${target ? `  (target ${target})` : ''}`,
   );
 }
+
+// The machine's speed in this run: the plainest grouped scan of all events into persons
+// (one minimum each), the floor under the segment and stratification queries. Their
+// ratio to it compares across runs where absolute times do not (shared 2-core machines).
+const baselineQuery = {
+  sql: "SELECT count(*) AS n FROM (SELECT person_id, min(timestamp) FROM events WHERE project_id = 'bench' GROUP BY person_id)",
+  parameters: [],
+};
+const BASELINE = 'baseline: events grouped by stored person, one min';
+await time(BASELINE, () => baselineQuery, { runs: Math.max(RUNS, 5), always: true });
 
 const person = (i) =>
   `00000000-0000-4000-8000-${String((i * 7919 + 1) % PERSONS).padStart(12, '0')}`;

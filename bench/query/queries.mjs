@@ -100,6 +100,20 @@ const cases = [
   ],
 ];
 
+// The machine's speed in this run (see bench/people): events grouped by stored person, one
+// minimum each. Ratios to it compare across runs on shared machines; absolute times do not.
+let baseline = Number.POSITIVE_INFINITY;
+for (let r = 0; r < Math.max(RUNS, 5) + 1; r++) {
+  t = performance.now();
+  await conn.run(
+    "SELECT count(*) FROM (SELECT person_id, min(timestamp) FROM events WHERE project_id = 'bench' GROUP BY person_id)",
+  );
+  if (r > 0) baseline = Math.min(baseline, performance.now() - t);
+}
+console.log(
+  `${'baseline: events grouped by stored person'.padEnd(40)} best ${(baseline / 1000).toFixed(3)} s`,
+);
+
 const results = new Map();
 for (const [name, raw] of cases) {
   if (ONLY && !name.includes(ONLY)) continue;
@@ -128,7 +142,7 @@ for (const [name, raw] of cases) {
 function report(name, times) {
   times.sort((a, b) => a - b);
   console.log(
-    `${name.padEnd(40)} best ${(times[0] / 1000).toFixed(3)} s  median ${(times[Math.floor(times.length / 2)] / 1000).toFixed(3)} s`,
+    `${name.padEnd(40)} best ${(times[0] / 1000).toFixed(3)} s  median ${(times[Math.floor(times.length / 2)] / 1000).toFixed(3)} s  ×${(times[0] / baseline).toFixed(2)} baseline`,
   );
 }
 const funnel3 = results.get('funnel: 3 steps, 7-day window');
