@@ -64,7 +64,13 @@ export function lifecycleByMasks(
         aggregates.map((a) => sql`${a.of} AS ${text(a.name)}`),
         ', ',
       )} FROM (${rows}) t GROUP BY person`;
-  const count = (cond: SqlNode, name: string) => sql`sum(${fn.toInteger(cond)}) AS ${text(name)}`;
+  // Persons counted per distinct combination of masks first (a few thousand
+  // for half a million persons), so that the status tests run once per
+  // combination. The condition is parenthesised: a cast binds tighter than AND.
+  const names = aggregates.map((a) => text(a.name));
+  const combinations = sql`SELECT ${join(names, ', ')}, count(*) AS c FROM (${perPerson}) p0 GROUP BY ${join(names, ', ')}`;
+  const count = (cond: SqlNode, name: string) =>
+    sql`sum(c * ${fn.toInteger(sql`(${cond})`)}) AS ${text(name)}`;
   const columns = layouts.flatMap(({ period, buckets, prefix }, k) => {
     const words = slotWords(buckets.slots);
     const any = (slots: number[]) => anyBit(maskOf(slots, words), prefix);
@@ -81,5 +87,5 @@ export function lifecycleByMasks(
       ];
     });
   });
-  return sql`SELECT ${join(columns, ', ')} FROM (${perPerson}) p`;
+  return sql`SELECT ${join(columns, ', ')} FROM (${combinations}) p`;
 }
