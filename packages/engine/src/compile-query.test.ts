@@ -34,7 +34,7 @@ describe('compileQuery (DuckDB golden SQL)', () => {
       `WHERE e.project_id = $${p} AND e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)} AND e.event IN ($${p + 1})) t`;
     assert.equal(
       compiled.sql,
-      `SELECT $1 AS s, $2 AS period, bval, bucket_ms AS bucket, count(*)::DOUBLE AS value FROM ${src(3)} GROUP BY GROUPING SETS ((bval, bucket), (bval))`,
+      `SELECT $1 AS s, $2 AS period, bval, bucket_ms AS bucket, (count(*))::DOUBLE AS value FROM ${src(3)} GROUP BY GROUPING SETS ((bval, bucket), (bval))`,
     );
     assert.deepEqual(compiled.parameters, [0, 'current', 'p1', 'signup']);
   });

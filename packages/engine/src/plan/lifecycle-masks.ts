@@ -66,11 +66,11 @@ export function lifecycleByMasks(
       )} FROM (${rows}) t GROUP BY person`;
   // Persons counted per distinct combination of masks first (a few thousand
   // for half a million persons), so that the status tests run once per
-  // combination. The condition is parenthesised: a cast binds tighter than AND.
+  // combination.
   const names = aggregates.map((a) => text(a.name));
   const combinations = sql`SELECT ${join(names, ', ')}, count(*) AS c FROM (${perPerson}) p0 GROUP BY ${join(names, ', ')}`;
   const count = (cond: SqlNode, name: string) =>
-    sql`sum(c * ${fn.toInteger(sql`(${cond})`)}) AS ${text(name)}`;
+    sql`sum(c * ${fn.toInteger(cond)}) AS ${text(name)}`;
   const columns = layouts.flatMap(({ period, buckets, prefix }, k) => {
     const words = slotWords(buckets.slots);
     const any = (slots: number[]) => anyBit(maskOf(slots, words), prefix);

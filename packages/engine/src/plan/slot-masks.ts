@@ -157,7 +157,7 @@ export function cutSlots(cuts: readonly number[], maxSlots: number): SlotLayout 
       slotIndex: (cut) => index.get(cut) ?? -1,
       slotOf: (ms) => {
         const day = fn.intDiv(sql`(${ms} - ${fn.bigint(base)})`, fn.bigint(DAY));
-        const passed = offGrid.map((c) => fn.toInteger(sql`(${ms} >= ${fn.bigint(c)})`));
+        const passed = offGrid.map((c) => fn.toInteger(sql`${ms} >= ${fn.bigint(c)}`));
         const slot = passed.length === 0 ? day : sql`(${join([day, ...passed], ' + ')})`;
         return sql`CASE WHEN ${ms} >= ${fn.bigint(first)} THEN ${slot} ELSE -1 END`;
       },
