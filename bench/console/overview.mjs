@@ -2,7 +2,9 @@
 // server: navigation start → every overview card settled (a value, an empty state or an
 // error), read as performance.now() in the page. Also prints the first view's gzipped JS.
 //
-//   node bench/console/overview.mjs [persons] [days] [dataDir]
+//   node bench/console/overview.mjs [persons] [days] [dataDir] [--trace]
+//
+// `--trace` prints when each request of the last navigation started and ended.
 //
 // With a dataDir the seeded data is kept and reused by the next run (seeding is the slow part).
 import { execFileSync } from 'node:child_process';
