@@ -14,6 +14,7 @@ import {
 import { join, sql, text } from '../sql/ast/sql-tag.js';
 import type { ChunkReducer, ColumnChunk } from '../sql/dialect/column-chunk.js';
 import { previousRange, type ResolvedRange, resolveRange } from '../time/date-range.js';
+import { UNIT_MS } from '../time/units.js';
 import { planBothPeriods } from './compare.js';
 import type { PlanContext } from './context.js';
 import { filterSql } from './filter-sql.js';
@@ -21,8 +22,6 @@ import type { Plan, Row } from './plan.js';
 import { field, num, str } from './plan.js';
 import { type PropertyScope, propertyText } from './properties.js';
 import { andFilters, eventsSource, PERSON } from './source.js';
-
-const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
 
 export interface FunnelPlanOptions {
   /**

@@ -3,12 +3,11 @@ import { fn } from '../sql/ast/functions.js';
 import { EpochMsNode, InstantNode, type SqlNode } from '../sql/ast/nodes.js';
 import { sql, text } from '../sql/ast/sql-tag.js';
 import { resolveRange } from '../time/date-range.js';
+import { UNIT_MS } from '../time/units.js';
 import { adapterOf, type PlanContext } from './context.js';
 import { filterSql } from './filter-sql.js';
 import { field, num, type Plan, type Row, str } from './plan.js';
 import { eventsSource, PERSON } from './source.js';
-
-const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
 
 /**
  * Paths. Per person, the anchor is their first `start` event in the range

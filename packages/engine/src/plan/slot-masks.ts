@@ -1,6 +1,7 @@
 import { fn } from '../sql/ast/functions.js';
 import type { SqlNode } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
+import { DAY_MS, UNIT_MS } from '../time/units.js';
 import type { BucketUnit } from '../time/zoned.js';
 
 /**
@@ -76,12 +77,6 @@ export function anyBit(masks: readonly string[], prefix = 'm'): SqlNode {
   return sql`(${rest.reduce<SqlNode>((acc, h) => fn.bitOr(acc, h), first)} <> 0)`;
 }
 
-const WIDTH: Readonly<Record<Exclude<BucketUnit, 'month'>, number>> = {
-  hour: 3_600_000,
-  day: 86_400_000,
-  week: 604_800_000,
-};
-
 /** A numbering of slots: how many, the slot a listed point starts, and the slot of a value in SQL. */
 export interface SlotLayout {
   readonly slots: number;
@@ -109,7 +104,7 @@ export function bucketSlots(unit: BucketUnit, starts: readonly number[]): Bucket
       slotIndex: (start) => starts.indexOf(start),
       slotOf: (localMs) => slotOf(localMs, starts),
     };
-  const width = WIDTH[unit];
+  const width = UNIT_MS[unit];
   return {
     slots: Math.round(((starts.at(-1) ?? first) - first) / width) + 1,
     slotIndex: (start) => Math.round((start - first) / width),
@@ -117,7 +112,6 @@ export function bucketSlots(unit: BucketUnit, starts: readonly number[]): Bucket
   };
 }
 
-const DAY = 86_400_000;
 /** Cuts off the day grid that a row compares with one by one; past this, the comparison tree. */
 const MAX_OFF_GRID = 8;
 
@@ -140,15 +134,15 @@ const MAX_OFF_GRID = 8;
 export function cutSlots(cuts: readonly number[], maxSlots: number): SlotLayout | null {
   const first = cuts[0];
   if (first === undefined) return null;
-  const timeOfDay = (ms: number) => ((ms % DAY) + DAY) % DAY;
+  const timeOfDay = (ms: number) => ((ms % DAY_MS) + DAY_MS) % DAY_MS;
   const counts = new Map<number, number>();
   for (const c of cuts) counts.set(timeOfDay(c), (counts.get(timeOfDay(c)) ?? 0) + 1);
   const [gridTime] = [...counts].reduce((best, e) => (e[1] > best[1] ? e : best));
   const offGrid = cuts.filter((c) => timeOfDay(c) !== gridTime);
   const base = first - timeOfDay(first - gridTime);
-  const days = Math.floor(((cuts.at(-1) ?? first) - base) / DAY) + 1;
+  const days = Math.floor(((cuts.at(-1) ?? first) - base) / DAY_MS) + 1;
   if (offGrid.length <= MAX_OFF_GRID && days + offGrid.length <= maxSlots) {
-    const points = [...Array.from({ length: days }, (_, d) => base + d * DAY), ...offGrid].sort(
+    const points = [...Array.from({ length: days }, (_, d) => base + d * DAY_MS), ...offGrid].sort(
       (a, b) => a - b,
     );
     const index = new Map(points.map((p, i) => [p, i]));
@@ -156,7 +150,7 @@ export function cutSlots(cuts: readonly number[], maxSlots: number): SlotLayout 
       slots: points.length,
       slotIndex: (cut) => index.get(cut) ?? -1,
       slotOf: (ms) => {
-        const day = fn.intDiv(sql`(${ms} - ${fn.bigint(base)})`, fn.bigint(DAY));
+        const day = fn.intDiv(sql`(${ms} - ${fn.bigint(base)})`, fn.bigint(DAY_MS));
         const passed = offGrid.map((c) => fn.toInteger(sql`${ms} >= ${fn.bigint(c)}`));
         const slot = passed.length === 0 ? day : sql`(${join([day, ...passed], ' + ')})`;
         return sql`CASE WHEN ${ms} >= ${fn.bigint(first)} THEN ${slot} ELSE -1 END`;

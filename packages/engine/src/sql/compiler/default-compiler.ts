@@ -1,3 +1,4 @@
+import { UNIT_MS } from '../../time/units.js';
 import {
   type CteRefNode,
   type EpochMsNode,
@@ -399,8 +400,7 @@ interface FixedGrid {
 }
 
 /** 1970-01-05, a Monday: ISO weeks start on it. */
-const MONDAY = 4 * 86_400_000;
-const WIDTH = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
+const MONDAY = 4 * UNIT_MS.day;
 
 /**
  * The fixed grid of an hour/day/week bucket of a local time with offsets,
@@ -415,5 +415,5 @@ function fixedGrid(node: SqlNode): FixedGrid | undefined {
   const lowest = Math.min(0, ...offsets.spans.map((s) => s.offset));
   if (offsets.fromMs + lowest < MONDAY) return undefined;
   const unit = node.unit;
-  return { unit, width: WIDTH[unit], origin: unit === 'week' ? MONDAY : 0, time, offsets };
+  return { unit, width: UNIT_MS[unit], origin: unit === 'week' ? MONDAY : 0, time, offsets };
 }
