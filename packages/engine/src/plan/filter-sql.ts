@@ -22,14 +22,21 @@ export interface FilterEnv {
 
 const TRUE = fn.true;
 
+/** A condition of a Filter: what remains once `and`, `or` and `not` are taken apart. */
+type FilterLeaf = Exclude<Filter, { and: unknown } | { or: unknown } | { not: unknown }>;
+
+/** Whether some condition of the filter, at any depth, passes `test`. */
+function someLeaf(f: Filter | undefined, test: (leaf: FilterLeaf) => boolean): boolean {
+  if (!f) return false;
+  if ('and' in f) return f.and.some((x) => someLeaf(x, test));
+  if ('or' in f) return f.or.some((x) => someLeaf(x, test));
+  if ('not' in f) return someLeaf(f.not, test);
+  return test(f);
+}
+
 /** Whether the filter reads person properties anywhere (so the planner joins persons). */
 export function needsPersonProperties(f: Filter | undefined): boolean {
-  if (!f) return false;
-  if ('and' in f) return f.and.some(needsPersonProperties);
-  if ('or' in f) return f.or.some(needsPersonProperties);
-  if ('not' in f) return needsPersonProperties(f.not);
-  if ('property' in f) return f.on === 'person';
-  return false;
+  return someLeaf(f, (leaf) => 'property' in leaf && leaf.on === 'person');
 }
 
 /**
@@ -38,12 +45,7 @@ export function needsPersonProperties(f: Filter | undefined): boolean {
  * event-property conditions alone do not.
  */
 export function filterReadsPerson(f: Filter | undefined): boolean {
-  if (!f) return false;
-  if ('and' in f) return f.and.some(filterReadsPerson);
-  if ('or' in f) return f.or.some(filterReadsPerson);
-  if ('not' in f) return filterReadsPerson(f.not);
-  if ('property' in f) return f.on === 'person';
-  return true;
+  return someLeaf(f, (leaf) => !('property' in leaf) || leaf.on === 'person');
 }
 
 /** A Filter as a boolean SQL expression; `path` names the field for errors. */
