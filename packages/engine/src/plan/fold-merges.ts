@@ -37,34 +37,31 @@ const combine = (merge: FoldMerge, x: SqlNode): SqlNode => {
  * counts.
  *
  * `rows` (of project `projectId` only) must select `person_id` (the stored
- * person) and what the aggregates read; `keys` are grouped on too (a breakdown
- * value). The rows are `person`, the keys and one column per aggregate.
+ * person) and what the aggregates read. The rows are `person` and one column
+ * per aggregate.
  */
 export function foldMerges(
   projectId: string,
   rows: SqlNode,
   aggregates: readonly FoldAggregate[],
   adapter: DialectAdapter,
-  keys: readonly string[] = [],
 ): SqlNode {
   // Partial columns get their own names: ClickHouse resolves a select alias
   // before a source column, so `min(fs) AS fs` would read itself.
   const part = (a: FoldAggregate) => text(`${a.name}_p`);
-  const keyList = keys.map((k) => `${k}, `).join('');
   // Keyed on the stored id alone: the rows are of one project.
-  const perStored = sql`SELECT ${projectId} AS project_id, person_id, ${text(keyList)}${join(
+  const perStored = sql`SELECT ${projectId} AS project_id, person_id, ${join(
     aggregates.map((a) => sql`${a.of} AS ${part(a)}`),
     ', ',
-  )} FROM (${rows}) x GROUP BY person_id${text(keys.map((k) => `, ${k}`).join(''))}`;
+  )} FROM (${rows}) x GROUP BY person_id`;
   const folded = (from: SqlNode) =>
-    sql`SELECT ${MergedPersonNode.create('r', 'o')} AS person, ${text(keys.map((k) => `r.${k} AS ${k}, `).join(''))}${join(
+    sql`SELECT ${MergedPersonNode.create('r', 'o')} AS person, ${join(
       aggregates.map((a) => sql`${combine(a.merge, sql`r.${part(a)}`)} AS ${text(a.name)}`),
       ', ',
     )} FROM ${from}${OverridesJoinNode.create('r', 'o')}`;
-  const groupBy = text(` GROUP BY person${keys.map((k) => `, r.${k}`).join('')}`);
   if (!adapter.sharesWithTables)
     // One pass: every stored person goes through the lookup (no join on this engine).
-    return sql`${folded(sql`(${perStored}) r`)}${groupBy}`;
+    return sql`${folded(sql`(${perStored}) r`)} GROUP BY person`;
   const moved = sql`SELECT old_person_id AS p FROM person_overrides WHERE project_id = ${projectId}
     UNION ALL SELECT person_id FROM person_overrides WHERE project_id = ${projectId}`;
   return WithNode.create(
@@ -72,10 +69,10 @@ export function foldMerges(
       { name: 'stored', query: perStored },
       { name: 'moved', query: moved },
     ],
-    sql`SELECT person_id AS person, ${text(keyList)}${join(
+    sql`SELECT person_id AS person, ${join(
       aggregates.map((a) => sql`${part(a)} AS ${text(a.name)}`),
       ', ',
     )} FROM ${cte('stored')} WHERE person_id NOT IN (SELECT p FROM ${cte('moved')})
-    UNION ALL ${folded(cte('stored', 'r'))} WHERE r.person_id IN (SELECT p FROM ${cte('moved')})${groupBy}`,
+    UNION ALL ${folded(cte('stored', 'r'))} WHERE r.person_id IN (SELECT p FROM ${cte('moved')}) GROUP BY person`,
   );
 }
