@@ -143,13 +143,18 @@ function planLifecycleMasks(
   ranges: readonly ResolvedRange[],
 ): Plan<LifecycleResult> | null {
   const tz = ctx.timezone;
-  const periods = ranges.map((r, k) => {
+  const periods = ranges.map((r) => {
     const starts = bucketStarts(r, q.interval, tz);
     checkBuckets(starts.length);
-    return { range: r, starts, ...historyOf(starts, q.interval, tz), k };
+    const history = historyOf(starts, q.interval, tz);
+    return {
+      range: r,
+      starts,
+      ...history,
+      slots: [history.historyStart, history.before, ...starts],
+    };
   });
-  const slots = periods.map((p) => [p.historyStart, p.before, ...p.starts]);
-  if (!slots.every((s) => lifecycleMasksFit(q.interval, s))) return null;
+  if (!periods.every((p) => lifecycleMasksFit(q.interval, p.slots))) return null;
   const toMs = Math.max(...ranges.map((r) => r.toMs));
   const local = LocalTimeNode.create(text('e.timestamp'), tz, {
     fromMs: Math.min(...periods.map((p) => p.historyEnd)),
@@ -167,14 +172,14 @@ function planLifecycleMasks(
     columns: () => ({
       ...(fold ? { person_id: text('e.person_id') } : { person: PERSON }),
       ...Object.fromEntries(
-        periods.flatMap((p) => [
+        periods.flatMap((p, k) => [
           [
-            `l${p.k}`,
+            `l${k}`,
             sql`CASE WHEN e.timestamp < ${InstantNode.create(p.historyEnd)} THEN ${fn.bigint(p.historyStart)} ELSE ${EpochMsNode.create(local)} END`,
           ],
           // A range ending before the scan does reads only its own events.
           ...(p.range.toMs < toMs
-            ? [[`w${p.k}`, sql`e.timestamp < ${InstantNode.create(p.range.toMs)}`]]
+            ? [[`w${k}`, sql`e.timestamp < ${InstantNode.create(p.range.toMs)}`]]
             : []),
         ]),
       ),
@@ -184,7 +189,7 @@ function planLifecycleMasks(
     src,
     q.interval,
     periods.map((p, k) => ({
-      slots: slots[k] ?? [],
+      slots: p.slots,
       local: `l${k}`,
       when: p.range.toMs < toMs ? `w${k}` : undefined,
     })),
@@ -196,13 +201,13 @@ function planLifecycleMasks(
     shape: (rows) => {
       const row = rows[0];
       const n = (name: string) => (row ? (num(field(row, name)) ?? 0) : 0);
-      const [current, previous] = periods.map((p) => ({
+      const [current, previous] = periods.map((p, k) => ({
         intervals: p.starts.map((b, i) => ({
           date: bucketLabel(b, q.interval),
-          new: n(`new_${p.k}_${i}`),
-          returning: n(`returning_${p.k}_${i}`),
-          resurrecting: n(`resurrecting_${p.k}_${i}`),
-          dormant: 0 - n(`dormant_${p.k}_${i}`), // 0 - x: -x gives -0 when nobody left
+          new: n(`new_${k}_${i}`),
+          returning: n(`returning_${k}_${i}`),
+          resurrecting: n(`resurrecting_${k}_${i}`),
+          dormant: 0 - n(`dormant_${k}_${i}`), // 0 - x: -x gives -0 when nobody left
         })),
       }));
       return { intervals: current?.intervals ?? [], ...(previous ? { previous } : {}) };
