@@ -2,8 +2,7 @@ import { fn } from '../sql/ast/functions.js';
 import type { SqlNode } from '../sql/ast/nodes.js';
 import { join, sql } from '../sql/ast/sql-tag.js';
 import { offsetSpans } from '../time/offset-spans.js';
-
-const DAY = 86_400_000;
+import { DAY_MS } from '../time/units.js';
 
 /**
  * The local day number (days since 1970-01-01 on the wall clock) of an epoch-ms
@@ -23,5 +22,5 @@ export function localDaySql(ms: SqlNode, timezone: string, from: number, to: num
           later.map((s) => sql`WHEN ${ms} >= ${fn.bigint(s.from)} THEN ${fn.bigint(s.offset)}`),
           ' ',
         )} ELSE ${first} END`;
-  return fn.toInteger(fn.intDiv(sql`(${ms} + ${offset})`, fn.bigint(DAY)));
+  return fn.toInteger(fn.intDiv(sql`(${ms} + ${offset})`, fn.bigint(DAY_MS)));
 }

@@ -17,11 +17,10 @@ import type { CompiledQuery } from '../sql/compiled-query.js';
 import type { DialectAdapter } from '../sql/dialect/adapter.js';
 import { clickhouseAdapter } from '../sql/dialect/clickhouse.js';
 import { duckdbAdapter } from '../sql/dialect/duckdb.js';
+import { DAY_MS } from '../time/units.js';
 import { localDaySql } from './local-day.js';
 import { beforeMasks, type CutInterval, maskBits, slotMasks, stageSlots } from './stage-slots.js';
 import { STAGES, type StageConfig } from './stages.js';
-
-const DAY = 86_400_000;
 
 /** Above this, an instant's engaged window no longer fits a BIGINT of day flags. */
 const MAX_FLAG_DAYS = 60;
@@ -75,9 +74,9 @@ function perInstantFacts(
   const stages: SqlNode[] = [];
   at.forEach((t, k) => {
     const T = fn.bigint(t);
-    const gapFrom = fn.bigint(t - (c.atRiskDays + c.dormantDays) * DAY);
-    const gapTo = fn.bigint(t - c.atRiskDays * DAY);
-    const engFrom = t - c.engagedDays * DAY;
+    const gapFrom = fn.bigint(t - (c.atRiskDays + c.dormantDays) * DAY_MS);
+    const gapTo = fn.bigint(t - c.atRiskDays * DAY_MS);
+    const engFrom = t - c.engagedDays * DAY_MS;
     const col = (name: string) => text(`${name}${k}`);
     const engaged = sql`act AND ts >= ${fn.bigint(engFrom)} AND ts < ${T}`;
     // The window spans at most engagedDays + 2 local days (DST moves it by an hour at
@@ -93,9 +92,9 @@ function perInstantFacts(
     const activeDays = flags ? sql`coalesce(${fn.bitCount(col('d'))}, 0)` : col('d');
     const idle = sql`(${T} - coalesce(${col('l')}, fs))`;
     stages.push(sql`CASE WHEN fs >= ${T} THEN ${code.none}
-      WHEN ${idle} > ${fn.bigint(c.churnedDays * DAY)} THEN ${code.churned}
-      WHEN ${idle} > ${fn.bigint(c.dormantDays * DAY)} THEN ${code.dormant}
-      WHEN ${idle} > ${fn.bigint(c.atRiskDays * DAY)} THEN ${code.at_risk}
+      WHEN ${idle} > ${fn.bigint(c.churnedDays * DAY_MS)} THEN ${code.churned}
+      WHEN ${idle} > ${fn.bigint(c.dormantDays * DAY_MS)} THEN ${code.dormant}
+      WHEN ${idle} > ${fn.bigint(c.atRiskDays * DAY_MS)} THEN ${code.at_risk}
       WHEN ${col('g')} = 0 AND first_active < ${gapFrom} THEN ${code.resurrected}
       WHEN NOT coalesce(fa < ${T}, ${fn.false}) THEN ${code.new}
       WHEN ${activeDays} >= ${c.engagedMinActiveDays} THEN ${code.engaged}
@@ -105,7 +104,7 @@ function perInstantFacts(
   const day = localDaySql(
     EpochMsNode.create(text('e.timestamp')),
     timezone,
-    Math.min(...at) - (c.engagedDays + 1) * DAY,
+    Math.min(...at) - (c.engagedDays + 1) * DAY_MS,
     last,
   );
   const scan = eventsScan(projectId, last, c, 'merged', sql`, ${day} AS day`);

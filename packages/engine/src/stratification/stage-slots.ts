@@ -1,8 +1,8 @@
 import { cutSlots, maskOf, SLOT_BITS, type SlotLayout, slotWords } from '../plan/slot-masks.js';
 import { offsetSpans } from '../time/offset-spans.js';
+import { DAY_MS } from '../time/units.js';
 import type { StageConfig } from './stages.js';
 
-const DAY = 86_400_000;
 /** Past this many words a person's slot masks cost more than per-instant aggregates. */
 const MAX_WORDS = 8;
 
@@ -49,8 +49,8 @@ export function stageSlots(
     return { from, to };
   };
   const instants = at.map((t): InstantIntervals => {
-    const gapTo = t - c.atRiskDays * DAY;
-    const engFrom = t - c.engagedDays * DAY;
+    const gapTo = t - c.atRiskDays * DAY_MS;
+    const engFrom = t - c.engagedDays * DAY_MS;
     // Split at offset changes and local midnights; group the pieces by local day
     // (a zone that falls back across midnight visits a day twice).
     const byDay = new Map<number, CutInterval[]>();
@@ -59,8 +59,8 @@ export function stageSlots(
       const end = spans[i + 1]?.from ?? t;
       let start = span.from;
       while (start < end) {
-        const day = Math.floor((start + span.offset) / DAY);
-        const next = Math.min((day + 1) * DAY - span.offset, end);
+        const day = Math.floor((start + span.offset) / DAY_MS);
+        const next = Math.min((day + 1) * DAY_MS - span.offset, end);
         const pieces = byDay.get(day) ?? [];
         pieces.push(cut(start, next));
         byDay.set(day, pieces);
@@ -70,11 +70,11 @@ export function stageSlots(
     return {
       at: t,
       recent: {
-        churned: cut(t - c.churnedDays * DAY, t),
-        dormant: cut(t - c.dormantDays * DAY, t),
+        churned: cut(t - c.churnedDays * DAY_MS, t),
+        dormant: cut(t - c.dormantDays * DAY_MS, t),
         atRisk: cut(gapTo, t),
       },
-      gap: cut(t - (c.atRiskDays + c.dormantDays) * DAY, gapTo),
+      gap: cut(t - (c.atRiskDays + c.dormantDays) * DAY_MS, gapTo),
       engagedDays: [...byDay.values()],
     };
   });

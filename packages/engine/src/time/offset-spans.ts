@@ -1,6 +1,5 @@
+import { DAY_MS } from './units.js';
 import { toLocalNaive } from './zoned.js';
-
-const DAY = 86_400_000;
 
 /** A zone's UTC offset (ms) from `from` on, until the next change. */
 export interface OffsetSpan {
@@ -33,7 +32,7 @@ const recent = new Map<string, readonly OffsetSpan[]>();
 function computeSpans(timezone: string, from: number, to: number): OffsetSpan[] {
   const spans: OffsetSpan[] = [{ from, offset: offsetAt(from, timezone) }];
   let prev = from;
-  for (let at = from + DAY; prev < to; at += DAY) {
+  for (let at = from + DAY_MS; prev < to; at += DAY_MS) {
     const next = Math.min(at, to);
     const current = spans[spans.length - 1]?.offset ?? 0;
     const offset = offsetAt(next, timezone);
