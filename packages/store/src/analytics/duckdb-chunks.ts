@@ -1,11 +1,15 @@
-import type { DuckDBConnection, DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBMaterializedResult,
+  DuckDBVector,
+} from '@duckdb/node-api';
 import type { ColumnChunk, CompiledQuery, UuidWords } from '@opsloop/engine';
 import { toDuckDBParameter } from '../events/duckdb/values.js';
 
 /**
  * Runs a query and hands its result to `onChunk` one DuckDB data chunk
- * (2,048 rows) at a time, read in place from the chunk's vectors: no row
- * objects, and memory bounded by the chunk rather than the result.
+ * (2,048 rows) at a time (see {@link readChunks}).
  */
 export async function streamDuckDbChunks(
   conn: DuckDBConnection,
@@ -13,6 +17,19 @@ export async function streamDuckDbChunks(
   onChunk: (chunk: ColumnChunk) => void,
 ): Promise<void> {
   const result = await conn.run(query.sql, query.parameters.map(toDuckDBParameter));
+  await readChunks(result, onChunk);
+}
+
+/**
+ * A materialised result, one data chunk at a time, read in place from the
+ * chunk's vectors: no row objects, so JavaScript holds one chunk rather than
+ * the result (DuckDB keeps the rest in its own compact form). Reading needs no
+ * connection, so the connection may already run the next statement.
+ */
+export async function readChunks(
+  result: DuckDBMaterializedResult,
+  onChunk: (chunk: ColumnChunk) => void,
+): Promise<void> {
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;

@@ -39,6 +39,47 @@ describe('DuckDBEventStore', () => {
   });
 });
 
+describe('DuckDBEventStore reads', () => {
+  it('runs the next read while a chunked result is still being read, each result whole', async () => {
+    const store = await DuckDBEventStore.open(join(freshDir(), 'events.duckdb'));
+    try {
+      const big = {
+        sql: 'SELECT i::DOUBLE AS v FROM range(200000) r(i) ORDER BY i',
+        parameters: [],
+      };
+      let sum = 0;
+      let rows = 0;
+      let answeredMidway: number | undefined;
+      const pending: Promise<unknown>[] = [];
+      await store.executeChunks(big, (chunk) => {
+        const v = chunk.numbers(0);
+        for (let r = 0; r < chunk.rowCount; r++) sum += v[r] ?? 0;
+        rows += chunk.rowCount;
+        // A second read sent from inside the first one's chunks: with the
+        // connection held until the last chunk it would wait for the end.
+        if (pending.length === 0)
+          pending.push(
+            store.execute<{ n: number }>({ sql: 'SELECT 42 AS n', parameters: [] }).then(() => {
+              answeredMidway ??= rows;
+            }),
+          );
+      });
+      await Promise.all(pending);
+      assert.equal(rows, 200000);
+      assert.equal(sum, (199999 * 200000) / 2);
+      const [row] = await store.execute<{ n: number }>({ sql: 'SELECT 42 AS n', parameters: [] });
+      assert.deepEqual(row, { n: 42 });
+      // About a hundred chunks: the second read is answered long before the last.
+      assert.ok(
+        (answeredMidway ?? rows) < rows,
+        `answered after ${answeredMidway} of ${rows} rows`,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('DuckDBEventStore lock', () => {
   it('names the other process when the file is locked', async (t) => {
     const { spawn } = await import('node:child_process');

@@ -1,6 +1,11 @@
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBMaterializedResult,
+  DuckDBResultReader,
+} from '@duckdb/node-api';
 import type { ColumnChunk, CompiledQuery } from '@opsloop/engine';
-import { streamDuckDbChunks } from '../../analytics/duckdb-chunks.js';
+import { readChunks } from '../../analytics/duckdb-chunks.js';
 import { encodeEventRows, FIELD_SEPARATOR } from '../../spool/event-rows.js';
 import {
   type EncodedEvents,
@@ -110,19 +115,27 @@ export class DuckDBEventStore implements EventStore {
     );
   }
 
-  execute<Row extends Record<string, unknown>>(query: CompiledQuery): Promise<Row[]> {
-    return this.reads.run(async () => {
-      const reader = await this.reader.runAndReadAll(
-        query.sql,
-        query.parameters.map(toDuckDBParameter),
-      );
-      return reader.getRowObjectsJS().map((r) => toJsonSafe(r) as Row);
-    });
+  async execute<Row extends Record<string, unknown>>(query: CompiledQuery): Promise<Row[]> {
+    const reader = new DuckDBResultReader(await this.materialize(query));
+    await reader.readAll();
+    return reader.getRowObjectsJS().map((r) => toJsonSafe(r) as Row);
   }
 
   /** Large analytics results (funnels) as column chunks, without row objects. */
-  executeChunks(query: CompiledQuery, onChunk: (chunk: ColumnChunk) => void): Promise<void> {
-    return this.reads.run(() => streamDuckDbChunks(this.reader, query, onChunk));
+  async executeChunks(query: CompiledQuery, onChunk: (chunk: ColumnChunk) => void): Promise<void> {
+    await readChunks(await this.materialize(query), onChunk);
+  }
+
+  /**
+   * Runs a read to its materialised result. Only the statement holds the read
+   * connection: a materialised result no longer needs it, so the next read
+   * runs in DuckDB while this one's rows are turned into JavaScript values
+   * (a funnel's per-person pass takes about as long as its statement).
+   */
+  private materialize(query: CompiledQuery): Promise<DuckDBMaterializedResult> {
+    return this.reads.run(() =>
+      this.reader.run(query.sql, query.parameters.map(toDuckDBParameter)),
+    );
   }
 
   async findStored(keys: readonly EventKey[]): Promise<Set<string>> {
