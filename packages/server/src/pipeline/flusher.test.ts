@@ -121,6 +121,7 @@ describe('Flusher batching under load', () => {
       log,
       intervalMs: 20,
       batching: { busyEvents: 3, minGapMs: 60_000, enoughEvents: 10 },
+      utilization: () => 0,
     });
     try {
       const batch = (n: number) => Array.from({ length: n }, () => sampleEvent());
@@ -143,6 +144,46 @@ describe('Flusher batching under load', () => {
         parameters: [],
       });
       assert.equal(row?.n, 15);
+    } finally {
+      await flusher.stop();
+      await s.close();
+    }
+  });
+
+  it('waits for full-sized flushes while the process is saturated, and stops when it is not', async () => {
+    const s = await open();
+    let utilization = 0.9;
+    const flusher = new Flusher({
+      ...s,
+      log,
+      intervalMs: 20,
+      maxEvents: 20,
+      batching: { busyEvents: 3, minGapMs: 10, enoughEvents: 5, saturatedGapMs: 60_000 },
+      utilization: () => utilization,
+    });
+    try {
+      const batch = (n: number) => Array.from({ length: n }, () => sampleEvent());
+      await s.spool.enqueue(batch(4));
+      flusher.start();
+      await until(() => spooled(flusher) === 0, 'the first batch is flushed');
+      // Busy and saturated: 6 events would be enough when not saturated, here
+      // they wait for the saturated gap (a minute) or a full-sized flush (20).
+      await s.spool.enqueue(batch(6));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(spooled(flusher), 6);
+      await s.spool.enqueue(batch(14));
+      await until(() => spooled(flusher) === 0, 'a full-sized flush goes at once');
+      // The burst is over: the short gap applies again.
+      await s.spool.enqueue(batch(6));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(spooled(flusher), 6);
+      utilization = 0.1;
+      await until(() => spooled(flusher) === 0, 'flushed after the short gap once not saturated');
+      const [row] = await s.events.execute<{ n: number }>({
+        sql: 'SELECT count(*)::INTEGER AS n FROM events',
+        parameters: [],
+      });
+      assert.equal(row?.n, 30);
     } finally {
       await flusher.stop();
       await s.close();
