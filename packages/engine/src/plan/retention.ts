@@ -17,7 +17,8 @@ import {
   resolveRange,
 } from '../time/date-range.js';
 import { addNaive, fromLocalNaive } from '../time/zoned.js';
-import { type PlanContext, QueryPlanError } from './context.js';
+import { adapterOf, type PlanContext, QueryPlanError } from './context.js';
+import { filterReadsPerson } from './filter-sql.js';
 import { checkBuckets, field, num, type Plan, type Row } from './plan.js';
 import { andFilters, eventsSource, PERSON } from './source.js';
 
@@ -74,14 +75,23 @@ export function planRetention(
     personProperties: false,
     columns,
   });
+  const retFilters = andFilters(q.filters, q.returnEvent.filters);
+  // Return events keep their stored person where the engine joins CTEs and no
+  // filter reads the person: the cohorts are expanded to the stored ids of
+  // their persons instead (a few percent more rows), so the many return
+  // events skip the overrides join and meet only the cohorts' hash table.
+  const byStored = adapterOf(ctx).sharesWithTables && !filterReadsPerson(retFilters);
   const ret = eventsSource({
     ctx,
     fromMs,
     toMs: retEnd,
     events: [q.returnEvent.event],
-    filters: andFilters(q.filters, q.returnEvent.filters),
+    filters: retFilters,
     personProperties: false,
-    columns,
+    storedPersons: byStored,
+    columns: byStored
+      ? () => ({ person_id: text('e.person_id'), ts: text('e.timestamp'), b: bucket })
+      : columns,
   });
   // The period of a cohort's start event (ranges are adjacent, the current one last).
   const periodOf = (ts: SqlNode) =>
@@ -102,10 +112,26 @@ export function planRetention(
   // most return events belong to persons outside every cohort and drop out in
   // the join probe instead of filling a DISTINCT over all (person, period) pairs.
   // The join is on equality only (ClickHouse allows no other); later periods are a WHERE.
-  const root = WithNode.create(
-    [{ name: 'c', query: cohortSql }],
-    sql`SELECT k, cohort, ${fn.nullBigint} AS ret, count(*) AS n FROM ${cte('c')} GROUP BY k, cohort UNION ALL SELECT c.k AS k, c.cohort AS cohort, x.b AS ret, ${fn.countDistinct(text('x.person'))} AS n FROM (${ret}) x JOIN ${cte('c')} ON x.person = c.person WHERE x.b > c.cohort AND ${retBound} GROUP BY c.k, c.cohort, x.b`,
-  );
+  const sizes = sql`SELECT k, cohort, ${fn.nullBigint} AS ret, count(*) AS n FROM ${cte('c')} GROUP BY k, cohort`;
+  // `who`: the left side's person where it has one (ClickHouse 18.16 dies on
+  // some distinct counts of a right-side column).
+  const returns = (cohorts: SqlNode, on: string, who: string) =>
+    sql`SELECT c.k AS k, c.cohort AS cohort, x.b AS ret, ${fn.countDistinct(text(who))} AS n FROM (${ret}) x JOIN ${cohorts} ON ${text(on)} WHERE x.b > c.cohort AND ${retBound} GROUP BY c.k, c.cohort, x.b`;
+  // Overrides are flat (old → current), so a current person's stored ids are
+  // their own and the old ids pointing at them, and no other person's.
+  const storedIds = sql`SELECT person, cohort, k, person AS person_id FROM ${cte('c')} UNION ALL SELECT c.person, c.cohort, c.k, o.old_person_id FROM ${cte('c')} JOIN person_overrides o ON o.project_id = ${ctx.projectId} AND o.person_id = c.person`;
+  const root = byStored
+    ? WithNode.create(
+        [
+          { name: 'c', query: cohortSql },
+          { name: 'cs', query: storedIds },
+        ],
+        sql`${sizes} UNION ALL ${returns(cte('cs', 'c'), 'x.person_id = c.person_id', 'c.person')}`,
+      )
+    : WithNode.create(
+        [{ name: 'c', query: cohortSql }],
+        sql`${sizes} UNION ALL ${returns(cte('c'), 'x.person = c.person', 'x.person')}`,
+      );
   return {
     root,
     shape: (rows) => {

@@ -9,6 +9,8 @@ import { MemoryDuckDb, type TestEvent } from './testing/memory-duckdb.js';
 const P1 = '00000000-0000-4000-8000-000000000001';
 const P2 = '00000000-0000-4000-8000-000000000002';
 const P3 = '00000000-0000-4000-8000-000000000003';
+const P4 = '00000000-0000-4000-8000-000000000004';
+const P5 = '00000000-0000-4000-8000-000000000005';
 let n = 0;
 const ev = (event: string, personId: string, iso: string): TestEvent => ({
   uuid: `20000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
@@ -180,6 +182,52 @@ describe('hand-computed analytics on DuckDB', () => {
         { date: '2024-03-02', size: 0, values: [0, 0, 0, 0] },
       ],
     });
+  });
+
+  it('retention follows merges: returns stored under an old id, cohorts started under one', async () => {
+    // P2 merged into P1, P4 into P3. P1 starts under its own id and returns
+    // only under P2's; P3 starts only under P4's and returns under its own.
+    // Without the merges P2 would be a cohort of its own on day 2 and P1 and
+    // P3 would never return.
+    await db.load({
+      projectId: 'p1',
+      events: [
+        ev('a', P1, '2024-03-01T10:00:00Z'),
+        ev('b', P2, '2024-03-02T10:00:00Z'),
+        ev('a', P2, '2024-03-02T11:00:00Z'),
+        ev('a', P4, '2024-03-01T12:00:00Z'),
+        ev('b', P3, '2024-03-03T12:00:00Z'),
+        ev('b', P5, '2024-03-02T12:00:00Z'), // not in a cohort
+      ],
+      overrides: [
+        { oldPersonId: P2, personId: P1 },
+        { oldPersonId: P4, personId: P3 },
+      ],
+    });
+    for (const retentionType of ['first_time', 'recurring'] as const) {
+      const q = AnalyticsQuery.parse({
+        kind: 'retention',
+        dateRange: { from: '2024-03-01', to: '2024-03-02' },
+        startEvent: { event: 'a' },
+        returnEvent: { event: 'b' },
+        period: 'day',
+        periods: 3,
+        retentionType,
+      });
+      assert.deepEqual(
+        await runAnalyticsQuery(db, q, ctx('UTC')),
+        {
+          cohorts: [
+            { date: '2024-03-01', size: 2, values: [2, 1, 1] },
+            // Recurring: P1 (as P2) starts again on day 2; it returns on no later day.
+            retentionType === 'recurring'
+              ? { date: '2024-03-02', size: 1, values: [1, 0, 0] }
+              : { date: '2024-03-02', size: 0, values: [0, 0, 0] },
+          ],
+        },
+        retentionType,
+      );
+    }
   });
 
   it('DAU counts an event on the last millisecond of a range that ends at a time', async () => {
