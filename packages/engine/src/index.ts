@@ -13,6 +13,5 @@ export type {
   ChunkReducer,
   ColumnChunk,
   ColumnValues,
-  UuidWords,
 } from './sql/dialect/column-chunk.js';
 export { DuckDbCompiler, duckdbAdapter } from './sql/dialect/duckdb.js';

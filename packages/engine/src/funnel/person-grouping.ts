@@ -89,20 +89,34 @@ export class PersonGrouping {
     visit: (events: PersonEvents, group: number, window: number) => void,
   ): void {
     const ev = new PersonEvents();
+    // Scratch arrays sized for the largest partition, reused by every
+    // partition: allocating them per partition churned as many bytes as the
+    // events themselves and kept the collector busy.
+    let largest = 0;
+    for (let part = 0; part < PARTITIONS; part++)
+      largest = Math.max(largest, this.counts[part] ?? 0);
+    const scratch: Scratch = {
+      slots: new Int32Array(tableSize(largest)),
+      pid: new Int32Array(largest),
+      first: new Int32Array(largest),
+    };
+    const start = new Int32Array(largest + 1);
+    const next = new Int32Array(largest);
+    const order = new Int32Array(largest);
     for (let part = 0; part < PARTITIONS; part++) {
       const n = this.counts[part] ?? 0;
       const ints = this.ints[part] ?? new Int32Array(0);
       const times = this.times[part] ?? new Float64Array(0);
-      const { pid, first, persons } = localPersons(ints, n);
+      const persons = localPersons(ints, n, scratch);
+      const { pid, first } = scratch;
       // Counting sort of the partition's events by person.
-      const start = new Int32Array(persons + 1);
+      start.fill(0, 0, persons + 1);
       for (let i = 0; i < n; i++) {
         const q = (pid[i] ?? 0) + 1;
         start[q] = (start[q] ?? 0) + 1;
       }
       for (let p = 0; p < persons; p++) start[p + 1] = (start[p + 1] ?? 0) + (start[p] ?? 0);
-      const next = start.slice(0, persons);
-      const order = new Int32Array(n);
+      next.set(start.subarray(0, persons));
       for (let i = 0; i < n; i++) {
         const p = pid[i] ?? 0;
         order[next[p] ?? 0] = i;
@@ -110,7 +124,10 @@ export class PersonGrouping {
       }
       for (let p = 0; p < persons; p++) {
         const group = ints[(first[p] ?? 0) * STRIDE + 4] ?? 0;
-        windows.forEach((window, w) => {
+        // An indexed loop, not a callback: no closure per person.
+        for (let w = 0; w < windows.length; w++) {
+          const window = windows[w];
+          if (!window) continue;
           ev.clear();
           for (let k = start[p] ?? 0; k < (start[p + 1] ?? 0); k++) {
             const i = order[k] ?? 0;
@@ -126,23 +143,37 @@ export class PersonGrouping {
             );
           }
           if (ev.n > 0) visit(ev, group, w);
-        });
+        }
       }
     }
   }
 }
 
-/** Dense person numbers within one partition: pid per event, and each person's first event. */
-function localPersons(
-  ints: Int32Array,
-  n: number,
-): { pid: Int32Array; first: Int32Array; persons: number } {
+/** Per-partition work arrays, as large as the largest partition needs. */
+interface Scratch {
+  /** Open-addressing table of person numbers (EMPTY when free). */
+  readonly slots: Int32Array;
+  /** Person number of each event. */
+  readonly pid: Int32Array;
+  /** First event of each person. */
+  readonly first: Int32Array;
+}
+
+/** Hash table size for `n` keys: a power of two, at most half full. */
+function tableSize(n: number): number {
   let size = 16;
   while (size < n * 2) size *= 2;
-  const mask = size - 1;
-  const slots = new Int32Array(size).fill(EMPTY);
-  const pid = new Int32Array(n);
-  const first = new Int32Array(n);
+  return size;
+}
+
+/**
+ * Numbers the persons of one partition densely, filling `pid` (per event)
+ * and `first` (per person) of `scratch`; returns how many persons there are.
+ */
+function localPersons(ints: Int32Array, n: number, scratch: Scratch): number {
+  const { slots, pid, first } = scratch;
+  const mask = tableSize(n) - 1;
+  slots.fill(EMPTY, 0, mask + 1);
   let persons = 0;
   for (let i = 0; i < n; i++) {
     const k = i * STRIDE;
@@ -174,7 +205,7 @@ function localPersons(
       h = (h + 1) & mask;
     }
   }
-  return { pid, first, persons };
+  return persons;
 }
 
 /** Mixes the key words (murmur3-style); it only spreads keys, equality is exact. */

@@ -220,11 +220,12 @@ function chunkReducer(
       const [t, s, x] = [chunk.numbers(T), chunk.numbers(S), chunk.numbers(X)];
       for (let row = 0; row < chunk.rowCount; row++) {
         const g = opts.grouped ? groups.idOf(str(bval.get(row))) : 0;
+        const w = row * 4;
         grouping.push(
-          person.word(row, 0),
-          person.word(row, 1),
-          person.word(row, 2),
-          person.word(row, 3),
+          person[w] ?? 0,
+          person[w + 1] ?? 0,
+          person[w + 2] ?? 0,
+          person[w + 3] ?? 0,
           opts.attributed ? 0 : g,
           t[row] ?? 0,
           s[row] ?? 0,

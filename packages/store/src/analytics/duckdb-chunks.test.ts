@@ -54,4 +54,26 @@ describe('DuckDB column chunks', () => {
       want.map((i) => (i % 2 === 0 ? 0 : i)),
     );
   });
+
+  it('reads UUIDs as four words a row: equal UUIDs give equal words, across chunks', async () => {
+    // 5,000 rows, 37 distinct UUIDs (some differing in one byte only), three chunks.
+    const sql = `SELECT ('00000000-0000-4000-8000-' || lpad((i % 37)::VARCHAR, 12, '0'))::UUID AS u,
+      i % 37 AS k FROM range(5000) r(i) ORDER BY i`;
+    const keys = new Map<string, number>();
+    let rows = 0;
+    await streamDuckDbChunks(conn, { sql, parameters: [] }, (chunk: ColumnChunk) => {
+      const words = chunk.uuid(0);
+      const k = chunk.numbers(1);
+      assert.equal(words.length, chunk.rowCount * 4);
+      for (let row = 0; row < chunk.rowCount; row++) {
+        const key = Array.from(words.subarray(row * 4, row * 4 + 4)).join(',');
+        const seen = keys.get(key);
+        if (seen === undefined) keys.set(key, k[row] ?? -1);
+        else assert.equal(seen, k[row], `row ${rows + row}: words of another UUID`);
+      }
+      rows += chunk.rowCount;
+    });
+    assert.equal(rows, 5000);
+    assert.equal(keys.size, 37);
+  });
 });

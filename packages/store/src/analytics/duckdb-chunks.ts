@@ -4,7 +4,7 @@ import type {
   DuckDBMaterializedResult,
   DuckDBVector,
 } from '@duckdb/node-api';
-import type { ColumnChunk, CompiledQuery, UuidWords } from '@opsloop/engine';
+import type { ColumnChunk, CompiledQuery } from '@opsloop/engine';
 import { toDuckDBParameter } from '../events/duckdb/values.js';
 
 /**
@@ -74,20 +74,28 @@ function numbersOf(vector: DuckDBVector): ArrayLike<number> {
 }
 
 /**
- * A UUID vector's 16-byte values as words. The driver keeps them in a
- * DataView it does not expose; reading it directly avoids one value object
- * per row. Should a driver version lay it out otherwise, the words come from
- * the public 128-bit value instead (slower, same grouping).
+ * A UUID vector's 16-byte values as 32-bit words. The driver keeps them in a
+ * DataView it does not expose; a view of the same bytes avoids one value
+ * object per row (and a call per word). Where the bytes are not aligned for
+ * one, or a driver version lays them out otherwise, the words are copied
+ * (from the public 128-bit value in the last case: slower, same grouping).
  */
-function uuidWords(vector: DuckDBVector): UuidWords {
+function uuidWords(vector: DuckDBVector): Int32Array {
+  const n = vector.itemCount;
   const view: unknown = Reflect.get(vector, 'dataView');
-  if (view instanceof DataView && view.byteLength >= vector.itemCount * 16)
-    return { word: (row, k) => view.getInt32(row * 16 + k * 4, true) };
-  return {
-    word: (row, k) => {
-      const v: unknown = vector.getItem(row);
-      const big = v !== null && typeof v === 'object' ? Reflect.get(v, 'hugeint') : undefined;
-      return typeof big === 'bigint' ? Number(BigInt.asIntN(32, big >> BigInt(32 * k))) : 0;
-    },
-  };
+  if (view instanceof DataView && view.byteLength >= n * 16) {
+    if (view.byteOffset % 4 === 0) return new Int32Array(view.buffer, view.byteOffset, n * 4);
+    const words = new Int32Array(n * 4);
+    for (let i = 0; i < words.length; i++) words[i] = view.getInt32(i * 4, true);
+    return words;
+  }
+  const words = new Int32Array(n * 4);
+  for (let row = 0; row < n; row++) {
+    const v: unknown = vector.getItem(row);
+    const big = v !== null && typeof v === 'object' ? Reflect.get(v, 'hugeint') : undefined;
+    if (typeof big !== 'bigint') continue;
+    for (let k = 0; k < 4; k++)
+      words[row * 4 + k] = Number(BigInt.asIntN(32, big >> BigInt(32 * k)));
+  }
+  return words;
 }

@@ -16,18 +16,17 @@ export interface ColumnChunk {
    * rows is read without a call per value.
    */
   numbers(index: number): ArrayLike<number>;
-  /** A UUID column as four 32-bit words, for exact grouping without strings. */
-  uuid(index: number): UuidWords;
+  /**
+   * A UUID column as four 32-bit words per row, row `r`'s at `[4r, 4r + 4)`,
+   * for exact grouping without strings: any fixed order, equal UUIDs give
+   * equal words. A view of the driver's own bytes where it can be one.
+   */
+  uuid(index: number): Int32Array;
 }
 
 /** Values of one column: null, number (DOUBLE, INTEGER), bigint, string or boolean. */
 export interface ColumnValues {
   get(row: number): unknown;
-}
-
-export interface UuidWords {
-  /** Word `k` (0…3) of row `row`'s UUID; any fixed order, equal UUIDs give equal words. */
-  word(row: number, k: number): number;
 }
 
 /** Folds chunks into a result; a fresh reducer per execution. */
