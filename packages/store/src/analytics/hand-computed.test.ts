@@ -230,6 +230,37 @@ describe('hand-computed analytics on DuckDB', () => {
     }
   });
 
+  it('lifecycle compare: the previous period ends mid-week, the current one reads the rest', async () => {
+    // The previous range ends on Saturday 23 March: the week of the 18th is
+    // its last bucket, read up to then, and the current range's first one,
+    // read whole. Sunday's event belongs to the current period only.
+    await db.load({ projectId: 'p1', events: [ev('a', P1, '2024-03-24T00:00:00Z')] });
+    const r = await runAnalyticsQuery(
+      db,
+      AnalyticsQuery.parse({
+        kind: 'lifecycle',
+        event: 'a',
+        interval: 'week',
+        dateRange: { from: '2024-03-23', to: '2024-03-31' },
+        compare: true,
+      }),
+      ctx('UTC'),
+    );
+    const zero = { new: 0, returning: 0, resurrecting: 0, dormant: 0 };
+    assert.deepEqual(r, {
+      intervals: [
+        { date: '2024-03-18', ...zero, new: 1 },
+        { date: '2024-03-25', ...zero, dormant: -1 },
+      ],
+      previous: {
+        intervals: [
+          { date: '2024-03-11', ...zero },
+          { date: '2024-03-18', ...zero },
+        ],
+      },
+    });
+  });
+
   it('DAU counts an event on the last millisecond of a range that ends at a time', async () => {
     // A range's end given as a time is inclusive: 05:00:00 London time (04:00 UTC
     // in summer) is its last millisecond, so an event then is in the last window.
