@@ -69,95 +69,38 @@ export function lifecycleByMasks(
   // combination.
   const names = aggregates.map((a) => text(a.name));
   const combinations = sql`SELECT ${join(names, ', ')}, count(*) AS c FROM (${perPerson}) p0 GROUP BY ${join(names, ', ')}`;
-  const count = (cond: SqlNode, name: string) =>
-    sql`sum(c * ${fn.toInteger(cond)}) AS ${text(name)}`;
   const columns = layouts.flatMap(({ period, buckets, prefix }, k) => {
     const words = slotWords(buckets.slots);
-    const any = (slots: number[]) => anyBit(maskOf(slots, words), prefix);
-    return period.slots.slice(2).flatMap((start, i) => {
-      const j = buckets.slotIndex(start);
-      const active = any([j]);
-      const before = any([j - 1]);
-      const earlier = any(Array.from({ length: j }, (_, x) => x));
-      return [
-        count(sql`${active} AND NOT ${earlier}`, `new_${k}_${i}`),
-        count(sql`${active} AND ${before}`, `returning_${k}_${i}`),
-        count(sql`${active} AND NOT ${before} AND ${earlier}`, `resurrecting_${k}_${i}`),
-        count(sql`${before} AND NOT ${active}`, `dormant_${k}_${i}`),
-      ];
-    });
+    return statusCounts(
+      k,
+      period.slots.slice(2).map((start) => buckets.slotIndex(start)),
+      (slots) => anyBit(maskOf(slots, words), prefix),
+    );
   });
   return sql`SELECT ${join(columns, ', ')} FROM (${combinations}) p`;
 }
 
-/** Events of a period's last bucket from its range's end on, which only later periods read. */
-export interface GridTail {
-  /** The period that must not see them. */
-  readonly period: number;
-  /** Grid index of that bucket. */
-  readonly slot: number;
-  /** The bit they set instead (past every grid slot). */
-  readonly bit: number;
-}
-
-/** One period of {@link lifecycleByGrid}: its range buckets as grid indices. */
-export interface GridPeriod {
-  readonly buckets: readonly number[];
-}
-
 /**
- * Lifecycle counts of several periods from one bit mask per person on a
- * shared grid of buckets (hours, days or weeks): column `slot` of `src` is
- * the grid index of the event's bucket, every earlier time in slot 0, or the
- * bit of a {@link GridTail}. One aggregate per person instead of one per
- * period (each costs about a third of the scan); the periods' masks are
- * derived from it per distinct mask, and their tests read grid positions, so
- * a period's history is simply every slot before its buckets.
+ * The columns `<status>_<k>_<i>` of period `k`: persons counted (`c` per
+ * row) by their status in range bucket i, whose slot is `slots[i]`; `any`
+ * tests whether a row's mask has any of the given slots.
  */
-export function lifecycleByGrid(
-  src: SqlNode,
-  periods: readonly GridPeriod[],
-  tails: readonly GridTail[],
-  fold?: { readonly projectId: string; readonly adapter: DialectAdapter },
-): SqlNode {
-  const who = fold ? 'person_id' : 'person';
-  const rows = sql`SELECT ${text(who)}, slot FROM (${src}) s`;
-  const mask = { name: 'm', of: fn.bitOrAgg(fn.shiftLeft(fn.bigint(1), text('slot'))) };
-  const perPerson = fold
-    ? foldMerges(fold.projectId, rows, [{ ...mask, merge: 'bitOr' }], fold.adapter)
-    : sql`SELECT person, ${mask.of} AS m FROM (${rows}) t GROUP BY person`;
-  const bit = (j: number) => fn.bigint(1n << BigInt(j));
-  // A period sees another period's tail as activity in that bucket.
-  const maskOfPeriod = (k: number) =>
-    tails
-      .filter((t) => t.period !== k)
-      .reduce<SqlNode>(
-        (m, t) =>
-          fn.bitOr(
-            m,
-            sql`CASE WHEN ${fn.bitAnd(text('m'), bit(t.bit))} <> 0 THEN ${bit(t.slot)} ELSE ${fn.bigint(0)} END`,
-          ),
-        text('m'),
-      );
-  const derived = sql`SELECT ${join(
-    periods.map((_, k) => sql`${maskOfPeriod(k)} AS ${text(`m${k}_0`)}`),
-    ', ',
-  )}, c FROM (SELECT m, count(*) AS c FROM (${perPerson}) p0 GROUP BY m) p1`;
+export function statusCounts(
+  k: number,
+  slots: readonly number[],
+  any: (slots: number[]) => SqlNode,
+): SqlNode[] {
   const count = (cond: SqlNode, name: string) =>
     sql`sum(c * ${fn.toInteger(cond)}) AS ${text(name)}`;
-  const columns = periods.flatMap(({ buckets }, k) => {
-    const any = (slots: number[]) => anyBit(maskOf(slots, 1), `m${k}_`);
-    return buckets.flatMap((j, i) => {
-      const active = any([j]);
-      const before = any([j - 1]);
-      const earlier = any(Array.from({ length: j }, (_, x) => x));
-      return [
-        count(sql`${active} AND NOT ${earlier}`, `new_${k}_${i}`),
-        count(sql`${active} AND ${before}`, `returning_${k}_${i}`),
-        count(sql`${active} AND NOT ${before} AND ${earlier}`, `resurrecting_${k}_${i}`),
-        count(sql`${before} AND NOT ${active}`, `dormant_${k}_${i}`),
-      ];
-    });
+  return slots.flatMap((j, i) => {
+    const active = any([j]);
+    const before = any([j - 1]);
+    const earlier = any(Array.from({ length: j }, (_, x) => x));
+    return [
+      count(sql`${active} AND NOT ${earlier}`, `new_${k}_${i}`),
+      count(sql`${active} AND ${before}`, `returning_${k}_${i}`),
+      count(sql`${active} AND NOT ${before} AND ${earlier}`, `resurrecting_${k}_${i}`),
+      count(sql`${before} AND NOT ${active}`, `dormant_${k}_${i}`),
+    ];
   });
-  return sql`SELECT ${join(columns, ', ')} FROM (${derived}) p`;
 }

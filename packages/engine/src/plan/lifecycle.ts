@@ -10,7 +10,7 @@ import {
   TimeBucketNode,
   WithNode,
 } from '../sql/ast/nodes.js';
-import { join, sql, text } from '../sql/ast/sql-tag.js';
+import { sql, text } from '../sql/ast/sql-tag.js';
 import {
   bucketLabel,
   bucketStarts,
@@ -18,20 +18,13 @@ import {
   type ResolvedRange,
   resolveRange,
 } from '../time/date-range.js';
-import { UNIT_MS } from '../time/units.js';
 import { addNaive, fromLocalNaive, naiveSqlText } from '../time/zoned.js';
 import { planBothPeriods } from './compare.js';
 import { adapterOf, type PlanContext } from './context.js';
 import { filterReadsPerson } from './filter-sql.js';
-import {
-  type GridPeriod,
-  type GridTail,
-  lifecycleByGrid,
-  lifecycleByMasks,
-  lifecycleMasksFit,
-} from './lifecycle-masks.js';
+import { gridOf, gridSlot, lifecycleByGrid } from './lifecycle-grid.js';
+import { lifecycleByMasks, lifecycleMasksFit } from './lifecycle-masks.js';
 import { checkBuckets, field, num, type Plan, type Row, str } from './plan.js';
-import { SLOT_BITS } from './slot-masks.js';
 import { eventsSource, PERSON } from './source.js';
 
 /**
@@ -169,18 +162,8 @@ function planLifecycleMasks(
     toMs,
   });
   const fold = !filterReadsPerson(q.filters);
-  const grid = periods.length > 1 ? gridOf(q.interval, periods, toMs, tz) : null;
-  if (grid) {
-    // Before the earliest history bucket ends, every time is slot 0.
-    const earliest = periods.reduce((a, p) => (p.historyEnd < a.historyEnd ? p : a));
-    const slot = sql`CASE ${join(
-      grid.tails.map(
-        (t) =>
-          sql`WHEN e.timestamp >= ${InstantNode.create(t.fromMs)} AND e.timestamp < ${InstantNode.create(t.toMs)} THEN ${text(String(t.bit))} `,
-      ),
-      '',
-    )}WHEN e.timestamp < ${InstantNode.create(earliest.historyEnd)} THEN 0 ELSE greatest(0, least(${text(String(grid.slots - 1))}, ${fn.intDiv(sql`(${EpochMsNode.create(local)} - ${fn.bigint(grid.origin)})`, fn.bigint(grid.width))})) END`;
-    const src = eventsSource({
+  const source = (columns: Readonly<Record<string, SqlNode>>) =>
+    eventsSource({
       ctx,
       fromMs: 0,
       toMs,
@@ -190,12 +173,15 @@ function planLifecycleMasks(
       storedPersons: fold,
       columns: () => ({
         ...(fold ? { person_id: text('e.person_id') } : { person: PERSON }),
-        slot,
+        ...columns,
       }),
     });
+  const grid = periods.length > 1 ? gridOf(q.interval, periods, toMs, tz) : null;
+  if (grid) {
+    const historyEnd = Math.min(...periods.map((p) => p.historyEnd));
     return {
       root: lifecycleByGrid(
-        src,
+        source({ slot: gridSlot(grid, text('e.timestamp'), local, historyEnd) }),
         grid.periods,
         grid.tails,
         fold ? { projectId: ctx.projectId, adapter: adapterOf(ctx) } : undefined,
@@ -203,30 +189,20 @@ function planLifecycleMasks(
       shape: (rows) => shapeMasks(rows, periods, q.interval),
     };
   }
-  const src = eventsSource({
-    ctx,
-    fromMs: 0,
-    toMs,
-    events: [q.event],
-    filters: q.filters,
-    personProperties: false,
-    storedPersons: fold,
-    columns: () => ({
-      ...(fold ? { person_id: text('e.person_id') } : { person: PERSON }),
-      ...Object.fromEntries(
-        periods.flatMap((p, k) => [
-          [
-            `l${k}`,
-            sql`CASE WHEN e.timestamp < ${InstantNode.create(p.historyEnd)} THEN ${fn.bigint(p.historyStart)} ELSE ${EpochMsNode.create(local)} END`,
-          ],
-          // A range ending before the scan does reads only its own events.
-          ...(p.range.toMs < toMs
-            ? [[`w${k}`, sql`e.timestamp < ${InstantNode.create(p.range.toMs)}`]]
-            : []),
-        ]),
-      ),
-    }),
-  });
+  const src = source(
+    Object.fromEntries(
+      periods.flatMap((p, k) => [
+        [
+          `l${k}`,
+          sql`CASE WHEN e.timestamp < ${InstantNode.create(p.historyEnd)} THEN ${fn.bigint(p.historyStart)} ELSE ${EpochMsNode.create(local)} END`,
+        ],
+        // A range ending before the scan does reads only its own events.
+        ...(p.range.toMs < toMs
+          ? [[`w${k}`, sql`e.timestamp < ${InstantNode.create(p.range.toMs)}`]]
+          : []),
+      ]),
+    ),
+  );
   const root = lifecycleByMasks(
     src,
     q.interval,
@@ -259,53 +235,4 @@ function shapeMasks(
     })),
   }));
   return { intervals: current?.intervals ?? [], ...(previous ? { previous } : {}) };
-}
-
-/**
- * The shared grid of {@link lifecycleByGrid} for periods of fixed-width
- * buckets (hours, days, weeks: whole widths of wall-clock time apart), or
- * null when the buckets are months or the mask would need more than one word.
- * A period that ends inside its last bucket gets a tail: the events of that
- * bucket from its end on, which the later period reads and it must not.
- */
-function gridOf(
-  unit: LifecycleQuery['interval'],
-  periods: readonly {
-    readonly range: ResolvedRange;
-    readonly starts: readonly number[];
-    readonly historyStart: number;
-  }[],
-  toMs: number,
-  tz: string,
-): {
-  origin: number;
-  width: number;
-  slots: number;
-  periods: GridPeriod[];
-  tails: (GridTail & { fromMs: number; toMs: number })[];
-} | null {
-  if (unit === 'month') return null;
-  const width = UNIT_MS[unit];
-  const origin = Math.min(...periods.map((p) => p.historyStart));
-  const index = (naive: number) => (naive - origin) / width;
-  const last = Math.max(...periods.map((p) => p.starts.at(-1) ?? origin));
-  const slots = index(last) + 1;
-  const onGrid = periods.every((p) => p.starts.every((b) => Number.isInteger(index(b))));
-  if (!onGrid) return null;
-  const tails = periods.flatMap((p, k) => {
-    const lastStart = p.starts.at(-1);
-    if (p.range.toMs >= toMs || lastStart === undefined) return [];
-    const end = fromLocalNaive(addNaive(lastStart, unit, 1), tz);
-    return end > p.range.toMs
-      ? [{ period: k, slot: index(lastStart), fromMs: p.range.toMs, toMs: end }]
-      : [];
-  });
-  if (slots + tails.length > SLOT_BITS) return null;
-  return {
-    origin,
-    width,
-    slots,
-    periods: periods.map((p) => ({ buckets: p.starts.map(index) })),
-    tails: tails.map((t, i) => ({ ...t, bit: slots + i })),
-  };
 }
