@@ -90,8 +90,8 @@ export class PersonGrouping {
   ): void {
     const ev = new PersonEvents();
     // Scratch arrays sized for the largest partition, reused by every
-    // partition: allocating them per partition churned as many bytes as the
-    // events themselves and kept the collector busy.
+    // partition: per partition they added up to several arrays as long as
+    // all the events, for the collector to reclaim.
     let largest = 0;
     for (let part = 0; part < PARTITIONS; part++)
       largest = Math.max(largest, this.counts[part] ?? 0);
