@@ -80,6 +80,36 @@ describe('DuckDBEventStore reads', () => {
   });
 });
 
+describe('DuckDBEventStore close', () => {
+  it('lets a result still being read finish when the store closes', async () => {
+    // Reads release the connection once their result exists (see `materialize`):
+    // the result must outlive the connection and the database being closed.
+    const store = await DuckDBEventStore.open(join(freshDir(), 'events.duckdb'));
+    const big = { sql: 'SELECT i::DOUBLE AS v FROM range(200000) r(i) ORDER BY i', parameters: [] };
+    let rows = 0;
+    let sum = 0;
+    let closing: Promise<void> | undefined;
+    let closedAfter = -1;
+    await store.executeChunks(big, (chunk) => {
+      const v = chunk.numbers(0);
+      for (let r = 0; r < chunk.rowCount; r++) sum += v[r] ?? 0;
+      rows += chunk.rowCount;
+      // Shutdown begins while this result has about a hundred chunks to go.
+      closing ??= store.close().then(() => {
+        closedAfter = rows;
+      });
+    });
+    await closing;
+    // The store had closed while chunks were still to come (after 5–15 of ~100 here).
+    assert.ok(
+      closedAfter >= 0 && closedAfter < rows,
+      `closed after ${closedAfter} of ${rows} rows`,
+    );
+    assert.equal(rows, 200000);
+    assert.equal(sum, (199999 * 200000) / 2);
+  });
+});
+
 describe('DuckDBEventStore lock', () => {
   it('names the other process when the file is locked', async (t) => {
     const { spawn } = await import('node:child_process');
