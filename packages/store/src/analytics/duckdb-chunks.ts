@@ -8,13 +8,19 @@ import type { ColumnChunk, CompiledQuery } from '@opsloop/engine';
 import { toDuckDBParameter } from '../events/duckdb/values.js';
 
 /**
+ * Takes one chunk. A handler that returns a promise pauses the result until it
+ * settles (a slow consumer, or a test holding a read at a known point).
+ */
+export type ChunkHandler = (chunk: ColumnChunk) => void | Promise<void>;
+
+/**
  * Runs a query and hands its result to `onChunk` one DuckDB data chunk
  * (2,048 rows) at a time (see {@link readChunks}).
  */
 export async function streamDuckDbChunks(
   conn: DuckDBConnection,
   query: CompiledQuery,
-  onChunk: (chunk: ColumnChunk) => void,
+  onChunk: ChunkHandler,
 ): Promise<void> {
   const result = await conn.run(query.sql, query.parameters.map(toDuckDBParameter));
   await readChunks(result, onChunk);
@@ -28,12 +34,14 @@ export async function streamDuckDbChunks(
  */
 export async function readChunks(
   result: DuckDBMaterializedResult,
-  onChunk: (chunk: ColumnChunk) => void,
+  onChunk: ChunkHandler,
 ): Promise<void> {
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;
-    onChunk(columnChunk(chunk));
+    // Only a returned promise is awaited: a synchronous handler costs no extra tick.
+    const paused = onChunk(columnChunk(chunk));
+    if (paused) await paused;
   }
 }
 

@@ -39,41 +39,42 @@ describe('DuckDBEventStore', () => {
   });
 });
 
+/** Settles with `what`'s value, or rejects naming it once `ms` have passed. */
+function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const BIG = { sql: 'SELECT i::DOUBLE AS v FROM range(200000) r(i) ORDER BY i', parameters: [] };
+const BIG_SUM = (199999 * 200000) / 2;
+
 describe('DuckDBEventStore reads', () => {
   it('runs the next read while a chunked result is still being read, each result whole', async () => {
     const store = await DuckDBEventStore.open(join(freshDir(), 'events.duckdb'));
     try {
-      const big = {
-        sql: 'SELECT i::DOUBLE AS v FROM range(200000) r(i) ORDER BY i',
-        parameters: [],
-      };
       let sum = 0;
       let rows = 0;
-      let answeredMidway: number | undefined;
-      const pending: Promise<unknown>[] = [];
-      await store.executeChunks(big, (chunk) => {
+      let midway: unknown;
+      await store.executeChunks(BIG, async (chunk) => {
         const v = chunk.numbers(0);
         for (let r = 0; r < chunk.rowCount; r++) sum += v[r] ?? 0;
         rows += chunk.rowCount;
-        // A second read sent from inside the first one's chunks: with the
-        // connection held until the last chunk it would wait for the end.
-        if (pending.length === 0)
-          pending.push(
-            store.execute<{ n: number }>({ sql: 'SELECT 42 AS n', parameters: [] }).then(() => {
-              answeredMidway ??= rows;
-            }),
+        // The first read is held after its first chunk until a second read is
+        // answered: were the connection held until the last chunk, the second
+        // read would wait for a read that waits for it.
+        if (midway === undefined)
+          midway = await within(
+            10_000,
+            'a read sent while another is being read',
+            store.execute<{ n: number }>({ sql: 'SELECT 42 AS n', parameters: [] }),
           );
       });
-      await Promise.all(pending);
+      assert.deepEqual(midway, [{ n: 42 }]);
       assert.equal(rows, 200000);
-      assert.equal(sum, (199999 * 200000) / 2);
-      const [row] = await store.execute<{ n: number }>({ sql: 'SELECT 42 AS n', parameters: [] });
-      assert.deepEqual(row, { n: 42 });
-      // About a hundred chunks: the second read is answered long before the last.
-      assert.ok(
-        (answeredMidway ?? rows) < rows,
-        `answered after ${answeredMidway} of ${rows} rows`,
-      );
+      assert.equal(sum, BIG_SUM);
     } finally {
       await store.close();
     }
@@ -85,28 +86,25 @@ describe('DuckDBEventStore close', () => {
     // Reads release the connection once their result exists (see `materialize`):
     // the result must outlive the connection and the database being closed.
     const store = await DuckDBEventStore.open(join(freshDir(), 'events.duckdb'));
-    const big = { sql: 'SELECT i::DOUBLE AS v FROM range(200000) r(i) ORDER BY i', parameters: [] };
     let rows = 0;
     let sum = 0;
-    let closing: Promise<void> | undefined;
-    let closedAfter = -1;
-    await store.executeChunks(big, (chunk) => {
+    let closedAfter: number | undefined;
+    await store.executeChunks(BIG, async (chunk) => {
       const v = chunk.numbers(0);
       for (let r = 0; r < chunk.rowCount; r++) sum += v[r] ?? 0;
       rows += chunk.rowCount;
-      // Shutdown begins while this result has about a hundred chunks to go.
-      closing ??= store.close().then(() => {
+      // The store closes whole after the first chunk; about a hundred are to come.
+      if (closedAfter === undefined) {
+        await within(10_000, 'closing the store during a read', store.close());
         closedAfter = rows;
-      });
+      }
     });
-    await closing;
-    // The store had closed while chunks were still to come (after 5–15 of ~100 here).
     assert.ok(
-      closedAfter >= 0 && closedAfter < rows,
-      `closed after ${closedAfter} of ${rows} rows`,
+      closedAfter !== undefined && closedAfter < rows,
+      `closed after ${closedAfter} of ${rows}`,
     );
     assert.equal(rows, 200000);
-    assert.equal(sum, (199999 * 200000) / 2);
+    assert.equal(sum, BIG_SUM);
   });
 });
 

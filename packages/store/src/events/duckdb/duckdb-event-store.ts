@@ -4,8 +4,8 @@ import {
   type DuckDBMaterializedResult,
   DuckDBResultReader,
 } from '@duckdb/node-api';
-import type { ColumnChunk, CompiledQuery } from '@opsloop/engine';
-import { readChunks } from '../../analytics/duckdb-chunks.js';
+import type { CompiledQuery } from '@opsloop/engine';
+import { type ChunkHandler, readChunks } from '../../analytics/duckdb-chunks.js';
 import { encodeEventRows, FIELD_SEPARATOR } from '../../spool/event-rows.js';
 import {
   type EncodedEvents,
@@ -122,7 +122,7 @@ export class DuckDBEventStore implements EventStore {
   }
 
   /** Large analytics results (funnels) as column chunks, without row objects. */
-  async executeChunks(query: CompiledQuery, onChunk: (chunk: ColumnChunk) => void): Promise<void> {
+  async executeChunks(query: CompiledQuery, onChunk: ChunkHandler): Promise<void> {
     await readChunks(await this.materialize(query), onChunk);
   }
 
