@@ -8,6 +8,7 @@ import {
   type IdentityStore,
   type PersonState,
 } from './identity-store.js';
+import { RecentCache } from './recent-cache.js';
 
 const CACHE_LIMIT = 200_000;
 /** SQLite caps bound parameters; look up in chunks of this many. */
@@ -19,28 +20,6 @@ const chunks = <T>(xs: readonly T[]): T[][] => {
   return out;
 };
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
-
-/** A size-capped map that forgets its oldest entries first. */
-class Cache<V> {
-  private readonly map = new Map<string, V>();
-  get(k: string): V | undefined {
-    return this.map.get(k);
-  }
-  set(k: string, v: V): void {
-    this.map.delete(k);
-    this.map.set(k, v);
-    if (this.map.size > CACHE_LIMIT) {
-      const oldest = this.map.keys().next().value;
-      if (oldest !== undefined) this.map.delete(oldest);
-    }
-  }
-  delete(k: string): void {
-    this.map.delete(k);
-  }
-  clear(): void {
-    this.map.clear();
-  }
-}
 
 interface PersonRowDb {
   id: string;
@@ -56,7 +35,7 @@ interface PersonRowDb {
  * cache cannot go stale).
  */
 export class SqliteIdentityStore implements IdentityStore {
-  private readonly ids = new Cache<string>();
+  private readonly ids = new RecentCache<string>(CACHE_LIMIT);
   private readonly applyTx: (changes: IdentityChanges) => number;
 
   private constructor(private readonly db: Database.Database) {
