@@ -1,6 +1,8 @@
 // Demo seeded end to end into the embedded stores of a fresh temporary data directory.
-//   node bench/demo/seed.mjs [persons] [days] [--pipeline] [--inline] [--phases] [--chunk=N]
-// Default: the bulk path (no spool, no dedup probe), as `opsloop demo` and first start use it;
+//   node bench/demo/seed.mjs [persons] [days] [--pipeline] [--in-process] [--inline] [--phases] [--chunk=N]
+// Default: the bulk path (no spool, no dedup probe) with the world generated in a
+// worker thread (`seedDemoBulk`), as `opsloop demo` and first start use it;
+// --in-process: the bulk path generating in the main thread (`bulkDemoSink`), for a baseline;
 // --pipeline: through the ingest pipeline (spool → flush), for comparison;
 // --inline: the event store loads every write as one string_split statement (the loader
 //   before the file loader), for a baseline;
@@ -11,7 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { bulkDemoSink, pipelineDemoSink, seedDemo } from '../../packages/server/dist/demo/seed.js';
+import {
+  bulkDemoSink,
+  pipelineDemoSink,
+  seedDemo,
+  seedDemoBulk,
+} from '../../packages/server/dist/demo/seed.js';
 import { openPipeline } from '../../packages/server/dist/pipeline/open-pipeline.js';
 import { DuckDBEventStore } from '../../packages/store/dist/events/duckdb/duckdb-event-store.js';
 import { SqliteIdentityStore } from '../../packages/store/dist/identity/sqlite-identity-store.js';
@@ -20,6 +27,7 @@ const flag = (name) => process.argv.includes(`--${name}`);
 const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const viaPipeline = flag('pipeline');
+const inWorker = !viaPipeline && !flag('in-process');
 const persons = Number(args[0] ?? 20_000);
 const days = Number(args[1] ?? 60);
 const chunkEvents = option('chunk') ? Number(option('chunk')) : undefined;
@@ -82,30 +90,30 @@ try {
   let summary;
   let lastDay = -1;
   try {
-    const sink = viaPipeline
-      ? pipelineDemoSink(pipeline)
-      : bulkDemoSink(pipeline, {
-          ...(chunkEvents ? { chunkEvents } : {}),
-          ...(flag('phases') ? { onPhase: (p, ms) => add(`bulk.${p}`, ms) } : {}),
-        });
-    const write = sink.write.bind(sink);
-    // Time in the sink; the rest of the main thread's time is generation.
-    sink.write = async (batch, at) => {
-      const t = performance.now();
-      await write(batch, at);
-      add('sink.write', performance.now() - t);
+    const bulkOptions = {
+      ...(chunkEvents ? { chunkEvents } : {}),
+      ...(flag('phases') ? { onPhase: (p, ms) => add(`bulk.${p}`, ms) } : {}),
     };
-    summary = await seedDemo(
-      sink,
-      { projectId: 'bench', persons, days, seed: 1, endAt: Date.UTC(2025, 10, 30, 16) },
-      (p) => {
-        if (Math.floor((p.day * 10) / p.days) === Math.floor((lastDay * 10) / p.days)) return;
-        lastDay = p.day;
-        process.stderr.write(
-          `  day ${p.day + 1}/${p.days}: ${p.events} events, ${((performance.now() - started) / 1000).toFixed(1)} s, load ${load()}\n`,
-        );
-      },
-    );
+    const world = { projectId: 'bench', persons, days, seed: 1, endAt: Date.UTC(2025, 10, 30, 16) };
+    const onProgress = (p) => {
+      if (Math.floor((p.day * 10) / p.days) === Math.floor((lastDay * 10) / p.days)) return;
+      lastDay = p.day;
+      process.stderr.write(
+        `  day ${p.day + 1}/${p.days}: ${p.events} events, ${((performance.now() - started) / 1000).toFixed(1)} s, load ${load()}\n`,
+      );
+    };
+    if (inWorker) summary = await seedDemoBulk(pipeline, world, onProgress, bulkOptions);
+    else {
+      const sink = viaPipeline ? pipelineDemoSink(pipeline) : bulkDemoSink(pipeline, bulkOptions);
+      const write = sink.write.bind(sink);
+      // Time in the sink; the rest of the main thread's time is generation.
+      sink.write = async (batch, at) => {
+        const t = performance.now();
+        await write(batch, at);
+        add('sink.write', performance.now() - t);
+      };
+      summary = await seedDemo(sink, world, onProgress);
+    }
   } finally {
     const closing = performance.now();
     await pipeline.close();
@@ -115,7 +123,7 @@ try {
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const cpu = process.cpuUsage();
   console.log(
-    `demo seed via ${viaPipeline ? 'pipeline' : 'bulk path'}${flag('inline') ? ' (inline loader)' : ''}: ${persons} persons, ${days} days → ` +
+    `demo seed via ${viaPipeline ? 'pipeline' : inWorker ? 'bulk path, worker' : 'bulk path, in process'}${flag('inline') ? ' (inline loader)' : ''}: ${persons} persons, ${days} days → ` +
       `${summary.events} events in ${wall.toFixed(1)} s wall (open to close) = ` +
       `${Math.round(summary.events / wall).toLocaleString('en')} events/s; ` +
       `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; peak RSS ${rssMb} MB (V8 heap ${peakHeapMb} MB); ` +

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { loadConfig } from '@opsloop/server';
-import { bulkDemoSink, pipelineDemoSink, seedDemo } from '@opsloop/server/demo/seed';
+import {
+  type DemoProgress,
+  pipelineDemoSink,
+  seedDemo,
+  seedDemoBulk,
+} from '@opsloop/server/demo/seed';
 import { openSqliteMetaStore } from '@opsloop/store';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -71,7 +76,6 @@ export function registerDemo(program: Command, io: CliIO): void {
           `Project ${project.id} already has ${stored} events: seeding through the ingest pipeline, which skips events already stored (slower).\n`,
         );
       }
-      const sink = stored > 0 ? pipelineDemoSink(pipeline) : bulkDemoSink(pipeline);
       const bar = new SingleBar({
         stream: io.stderr,
         format: 'demo [{bar}] day {value}/{total} | {events} events | {persons} persons',
@@ -83,19 +87,21 @@ export function registerDemo(program: Command, io: CliIO): void {
       bar.start(days, 0, { events: 0, persons: 0 });
       let summary: Awaited<ReturnType<typeof seedDemo>>;
       try {
-        summary = await seedDemo(
-          sink,
-          {
-            projectId: project.id,
-            persons,
-            days,
-            seed: opts.seed,
-            endAt,
-            timezone: project.timezone,
-            currency: project.currency,
-          },
-          (p) => bar.update(p.day + 1, { events: p.events, persons: p.persons }),
-        );
+        const world = {
+          projectId: project.id,
+          persons,
+          days,
+          seed: opts.seed,
+          endAt,
+          timezone: project.timezone,
+          currency: project.currency,
+        };
+        const onProgress = (p: DemoProgress) =>
+          bar.update(p.day + 1, { events: p.events, persons: p.persons });
+        summary =
+          stored > 0
+            ? await seedDemo(pipelineDemoSink(pipeline), world, onProgress)
+            : await seedDemoBulk(pipeline, world, onProgress);
         bar.update(days);
       } finally {
         bar.stop();

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { type IngestPipeline, openPipeline } from '../pipeline/open-pipeline.js';
-import { bulkDemoSink, type DemoSeedSummary, pipelineDemoSink, seedDemo } from './seed.js';
+import {
+  bulkDemoSink,
+  type DemoSeedSummary,
+  pipelineDemoSink,
+  seedDemo,
+  seedDemoBulk,
+} from './seed.js';
 
 const END_AT = Date.UTC(2025, 10, 30, 16, 0, 0);
 const WORLD = { projectId: 'p_demo', persons: 300, days: 30, seed: 11, endAt: END_AT };
@@ -59,8 +65,10 @@ describe('seeding the demo through the bulk path', () => {
   };
   let viaPipeline: IngestPipeline;
   let viaBulk: IngestPipeline;
+  let viaWorker: IngestPipeline;
   let pipelineSummary: DemoSeedSummary;
   let bulkSummary: DemoSeedSummary;
+  let workerSummary: DemoSeedSummary;
 
   before(async () => {
     viaPipeline = await open();
@@ -69,15 +77,25 @@ describe('seeding the demo through the bulk path', () => {
       batchSize: 700,
     });
     viaBulk = await open();
-    // Small chunks, so persons and merges span several chunks (and writes overlap).
-    bulkSummary = await seedDemo(bulkDemoSink(viaBulk, { chunkEvents: 500 }), {
-      ...WORLD,
-      batchSize: 700,
+    // Small chunks, so persons and merges span several chunks (and writes
+    // overlap), mirrored with every chunk here and folded over several below.
+    bulkSummary = await seedDemo(
+      bulkDemoSink(viaBulk, { chunkEvents: 500, mirrorEveryEvents: 1 }),
+      {
+        ...WORLD,
+        batchSize: 700,
+      },
+    );
+    viaWorker = await open();
+    workerSummary = await seedDemoBulk(viaWorker, { ...WORLD, batchSize: 700 }, undefined, {
+      chunkEvents: 500,
+      mirrorEveryEvents: 1_600,
     });
   });
   after(async () => {
     await viaPipeline.close();
     await viaBulk.close();
+    await viaWorker.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -92,9 +110,17 @@ describe('seeding the demo through the bulk path', () => {
     assert.ok(Number((bulk['revenue'] as Array<{ revenue: number }>)[0]?.revenue) > 0);
   });
 
+  it('stores the same when the world is generated in a worker thread', async () => {
+    assert.equal(workerSummary.events, pipelineSummary.events);
+    assert.equal(workerSummary.persons, WORLD.persons);
+    assert.deepEqual(await fingerprint(viaWorker), await fingerprint(viaPipeline));
+  });
+
   it('leaves nothing in the spool or the outbox, and the watermark at the last commit', async () => {
-    assert.equal(viaBulk.stats().spooledEvents, 0);
-    assert.deepEqual(await viaBulk.identity.changesAfter(0), []);
-    assert.ok((await viaBulk.events.identityWatermark()) > 1);
+    for (const p of [viaBulk, viaWorker]) {
+      assert.equal(p.stats().spooledEvents, 0);
+      assert.deepEqual(await p.identity.changesAfter(0), []);
+      assert.ok((await p.events.identityWatermark()) > 1);
+    }
   });
 });

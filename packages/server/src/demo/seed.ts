@@ -1,8 +1,10 @@
 import type { CanonicalEvent } from '@opsloop/schema';
 import type { AppContext } from '../app-context.js';
+import type { BulkBatch } from '../pipeline/bulk-batch.js';
 import { type BulkStores, BulkWriter, type BulkWriterOptions } from '../pipeline/bulk-write.js';
 import type { IngestPipeline } from '../pipeline/open-pipeline.js';
 import { type DemoOptions, generateDemoBatches } from './generate.js';
+import { demoBatchesInWorker } from './worker-batches.js';
 
 /** Where seeded demo events go: the pipeline, the running server's spool, a test array. */
 export interface DemoSink {
@@ -76,25 +78,35 @@ export function pipelineDemoSink(
 }
 
 /**
+ * Cuts bulk chunks of at least `chunkEvents` (default 200k: more than one
+ * DuckDB row group, as the flusher's) where a simulated day ends, so each
+ * chunk's persons are resolved in event-time order with whole days.
+ */
+function dayChunks(writer: BulkWriter, chunkEvents = 200_000) {
+  let pendingDay = -1;
+  return async (batch: BulkBatch | readonly CanonicalEvent[], day: number): Promise<void> => {
+    if (day !== pendingDay && writer.pending >= chunkEvents) await writer.cut();
+    pendingDay = day;
+    if ('rows' in batch) writer.addBatch(batch);
+    else writer.add(batch);
+  };
+}
+
+/**
  * Writes through the trusted bulk path (`BulkWriter`: no spool, no dedup probe;
- * the project must have no events yet). Batches are gathered into chunks of at
- * least `chunkEvents` (default 200k: more than one DuckDB row group, as the
- * flusher's), cut where a simulated day ends, so each chunk's persons are
- * resolved in event-time order with whole days; the next chunk is generated
- * while the previous one is written.
+ * the project must have no events yet), generating in this thread: the
+ * baseline of `seedDemoBulk`, which generates in a worker. The next chunk is
+ * generated while the previous one is written.
  */
 export function bulkDemoSink(
   stores: BulkStores,
   options: { chunkEvents?: number } & BulkWriterOptions = {},
 ): DemoSink {
-  const chunkEvents = options.chunkEvents ?? 200_000;
   const writer = new BulkWriter(stores, options.onPhase ? { onPhase: options.onPhase } : {});
-  let pendingDay = -1;
+  const add = dayChunks(writer, options.chunkEvents);
   return {
     async write(batch, at) {
-      if (at.day !== pendingDay && writer.pending >= chunkEvents) await writer.cut();
-      pendingDay = at.day;
-      writer.add(batch);
+      await add(batch, at.day);
       // Generation and `add` are synchronous and their awaits only microtasks: without
       // a turn of the event loop the previous chunk's write, whose every DuckDB
       // statement completes as an I/O callback, would only advance at the next cut.
@@ -104,6 +116,38 @@ export function bulkDemoSink(
       await writer.finish();
     },
   };
+}
+
+/**
+ * Seeds through the trusted bulk path (the project must have no events yet)
+ * with the world generated and encoded in a worker thread
+ * (`demoBatchesInWorker`): this thread resolves persons and drives the writes
+ * while the next batches are generated beside it. What `opsloop demo` and
+ * first start use.
+ *
+ * @example
+ * await seedDemoBulk(pipeline, { projectId, persons: 20_000, days: 60, seed: 1, endAt: Date.now() });
+ */
+export async function seedDemoBulk(
+  stores: BulkStores,
+  options: DemoOptions,
+  onProgress?: (p: DemoProgress) => void,
+  bulk: { chunkEvents?: number } & BulkWriterOptions = {},
+): Promise<DemoSeedSummary> {
+  const started = performance.now();
+  const writer = new BulkWriter(stores, bulk.onPhase ? { onPhase: bulk.onPhase } : {});
+  const add = dayChunks(writer, bulk.chunkEvents);
+  let events = 0;
+  let persons = 0;
+  for await (const { batch, at } of demoBatchesInWorker(options)) {
+    await add(batch, at.day);
+    events = at.eventsSoFar;
+    persons = at.personsSoFar;
+    onProgress?.({ day: at.day, days: at.days, events, persons });
+  }
+  await writer.finish();
+  const seconds = (performance.now() - started) / 1000;
+  return { events, persons, seconds, eventsPerSecond: seconds > 0 ? events / seconds : 0 };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -191,7 +235,7 @@ export async function seedDemoIfEmpty(
         if ((await stores.events.countEvents(projectId)) > 0) return null;
         // Smaller chunks than the default: the last chunk's write is the part
         // nothing overlaps, and the first-start world is only a few chunks.
-        return seedDemo(bulkDemoSink(stores, { chunkEvents: 125_000 }), demo, onProgress);
+        return seedDemoBulk(stores, demo, onProgress, { chunkEvents: 125_000 });
       })
     : await seedDemo(serverDemoSink(ctx), demo, onProgress);
   if (!summary) return null;

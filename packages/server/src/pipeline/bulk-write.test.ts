@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
 import pino from 'pino';
+import { generateDemo } from '../demo/generate.js';
 import { bulkAccess } from './bulk-exclusive.js';
 import { BulkWriter } from './bulk-write.js';
 import { openPipeline } from './open-pipeline.js';
@@ -102,6 +103,52 @@ describe('bulk write path', () => {
     assert.deepEqual(await p.events.execute({ sql: PEOPLE, parameters: ['p1'] }), [
       { people: 2, events: 2 },
     ]);
+    await p.close();
+  });
+
+  it('keeps identity changes in the outbox until it mirrors them; a restart mirrors what it left', async () => {
+    const p = await openPipeline({ dataDir: freshDir(), log });
+    const world = {
+      projectId: 'p_bulk',
+      persons: 150,
+      days: 20,
+      seed: 3,
+      endAt: 1_764_460_800_000,
+    };
+    const [a, b] = [...generateDemo({ ...world, batchSize: 1_000 })];
+    assert.ok(a && b, 'two batches');
+    const bulk = new BulkWriter(p, { mirrorEveryEvents: Number.POSITIVE_INFINITY });
+    bulk.add(a);
+    await bulk.cut();
+    bulk.add(b);
+    // Waits for the first chunk's write before starting the second's.
+    await bulk.cut();
+    const count = async (sql: string) =>
+      Number((await p.events.execute<{ n: number }>({ sql, parameters: [world.projectId] }))[0]?.n);
+    const persons = 'SELECT count(*)::INTEGER AS n FROM persons WHERE project_id = $1';
+    const stored = 'SELECT count(*)::INTEGER AS n FROM events WHERE project_id = $1';
+    assert.ok((await count(stored)) >= a.length, 'the first chunk is stored');
+    assert.equal(await count(persons), 0, 'nothing mirrored yet');
+    const watermark = await p.events.identityWatermark();
+    assert.equal(
+      (await p.identity.changesAfter(watermark)).length,
+      2,
+      'both chunks wait in the outbox',
+    );
+
+    // As after a crash: the flusher mirrors what the outbox still holds.
+    await p.flusher.drain();
+    assert.deepEqual(await p.identity.changesAfter(0), []);
+    const [people] = await p.events.execute<{ people: number }>({
+      sql: PEOPLE,
+      parameters: [world.projectId],
+    });
+    assert.ok(Number(people?.people) > 0);
+    assert.equal(
+      await count(persons),
+      Number(people?.people),
+      'every person of a stored event is mirrored',
+    );
     await p.close();
   });
 });

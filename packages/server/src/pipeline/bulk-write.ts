@@ -1,8 +1,9 @@
 import type { CanonicalEvent } from '@opsloop/schema';
-import type { EventStore } from '@opsloop/store/events/event-store';
+import type { EventStore, IdentityMirror } from '@opsloop/store/events/event-store';
 import type { IdentityStore } from '@opsloop/store/identity/identity-store';
-import { encodeEventRow, ROW_SEPARATOR } from '@opsloop/store/spool/event-rows';
-import { type IdentityInput, resolvePersons } from './resolve-identities.js';
+import { ROW_SEPARATOR } from '@opsloop/store/spool/event-rows';
+import { appendHeads, type BulkBatch, type BulkHead, encodeBulkBatch } from './bulk-batch.js';
+import { resolvePersons } from './resolve-identities.js';
 import { toMirror } from './to-mirror.js';
 
 /** The stores a bulk write goes to: the same ones the flusher writes. */
@@ -17,15 +18,20 @@ export interface BulkWriteStats {
 }
 
 /** Where the bulk path's own (main-thread) time goes; the event store reports its writes itself. */
-export type BulkPhase = 'encode' | 'resolve' | 'commit' | 'wait';
+export type BulkPhase = 'encode' | 'heads' | 'resolve' | 'commit' | 'wait';
 
 export interface BulkWriterOptions {
   /** Called with the milliseconds each phase took (profiling; nothing by default). */
   readonly onPhase?: (phase: BulkPhase, ms: number) => void;
+  /**
+   * Identity changes reach the event store's mirror once at least this many
+   * events were written since the last time (and at `finish`), folded: a
+   * person active in many chunks is replaced once, not once a chunk. Default 1M.
+   */
+  readonly mirrorEveryEvents?: number;
 }
 
-/** What resolution needs of a bulk event, and its row among the chunk's rows. */
-type BulkHead = IdentityInput & { readonly row: number };
+const MIRROR_EVERY_EVENTS = 1_000_000;
 
 /**
  * The trusted bulk path into the event store, for events this process made
@@ -39,8 +45,12 @@ type BulkHead = IdentityInput & { readonly row: number };
  * cut with `resolvePersons` — the flusher's identity logic, in event-time
  * order within the chunk, with per-property timestamps — commits the identity
  * changes with their outbox entry, and hands the rows to
- * `EventStore.writeEncoded` together with the mirror: the flusher's crash
- * order (identity first, events second, outbox pruned last).
+ * `EventStore.writeEncoded`: the flusher's crash order (identity first,
+ * events second, outbox pruned last). The identity mirror goes with every
+ * chunk that ends a million events or so (`mirrorEveryEvents`): each mirror
+ * rewrites the persons it touches, and every mirror scans the mirror tables.
+ * Until then the changes wait in memory and in the identity store's outbox,
+ * which a restart mirrors should the process die first.
  *
  * `cut` resolves once the chunk's identity is committed and its write has
  * started, so the caller builds the next chunk while this one is written;
@@ -65,7 +75,10 @@ export class BulkWriter {
   private rows: string[] = [];
   private heads: BulkHead[] = [];
   private writing: Promise<void> = Promise.resolve();
-  private mirroredSeq: number | undefined;
+  /** The last identity change set taken into `unmirrored` (committed here or found in the outbox). */
+  private takenSeq: number | undefined;
+  private unmirrored: IdentityMirror[] = [];
+  private unmirroredEvents = 0;
   private written = 0;
   private chunks = 0;
   private failed: unknown;
@@ -84,27 +97,26 @@ export class BulkWriter {
   add(events: readonly CanonicalEvent[]): void {
     if (events.length === 0) return;
     const started = this.options.onPhase ? performance.now() : 0;
-    const encoded = new Array<string>(events.length);
-    let row = this.heads.length;
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i] as CanonicalEvent;
-      encoded[i] = encodeEventRow(e);
-      this.heads.push({
-        projectId: e.projectId,
-        distinctId: e.distinctId,
-        timestamp: e.timestamp,
-        identity: e.identity,
-        personOps: e.personOps,
-        groupIdentify: e.groupIdentify,
-        row: row++,
-      });
-    }
-    this.rows.push(encoded.join(ROW_SEPARATOR));
+    const batch = encodeBulkBatch(events);
     this.options.onPhase?.('encode', performance.now() - started);
+    this.addBatch(batch);
+  }
+
+  /** Adds a batch encoded already (by a worker thread, say) to the current chunk. */
+  addBatch(batch: BulkBatch): void {
+    if (batch.count === 0) return;
+    const started = this.options.onPhase ? performance.now() : 0;
+    appendHeads(batch, this.heads);
+    this.rows.push(batch.rows);
+    this.options.onPhase?.('heads', performance.now() - started);
   }
 
   /** Resolves and commits the current chunk's persons and starts writing it. */
-  async cut(): Promise<void> {
+  cut(): Promise<void> {
+    return this.cutChunk({ last: false });
+  }
+
+  private async cutChunk(opts: { readonly last: boolean }): Promise<void> {
     if (this.failed !== undefined) throw this.failed;
     const heads = this.heads;
     const rows = this.rows;
@@ -127,21 +139,22 @@ export class BulkWriter {
       },
     });
     phase('resolve');
-    // Everything committed before this chunk and not mirrored yet goes with it.
-    this.mirroredSeq ??= await events.identityWatermark();
-    const outbox = await identity.changesAfter(this.mirroredSeq);
+    // Everything committed before this chunk and not mirrored yet goes with a mirror.
+    this.takenSeq ??= await events.identityWatermark();
+    const outbox = await identity.changesAfter(this.takenSeq);
     if (c.merges.length + c.distinctIds.length + c.persons.length + c.groups.length > 0) {
       outbox.push({ ...c, seq: await identity.commit(c) });
     }
-    const mirrors = outbox.map(toMirror);
-    const last = outbox.at(-1)?.seq;
-    if (last !== undefined) this.mirroredSeq = last;
+    for (const change of outbox) this.unmirrored.push(toMirror(change));
+    this.takenSeq = outbox.at(-1)?.seq ?? this.takenSeq;
+    this.unmirroredEvents += heads.length;
     phase('commit');
 
     await this.writing;
     phase('wait');
     if (this.failed !== undefined) throw this.failed;
-    this.writing = this.writeChunk(rows.join(ROW_SEPARATOR), personIds, mirrors, last);
+    const mirror = opts.last || this.unmirroredEvents >= this.mirrorEvery ? this.takeMirrors() : [];
+    this.writing = this.writeChunk(rows.join(ROW_SEPARATOR), personIds, mirror);
     this.chunks++;
   }
 
@@ -153,17 +166,34 @@ export class BulkWriter {
 
   /** Cuts what is pending and waits for the last write; rejects if any write failed. */
   async finish(): Promise<BulkWriteStats> {
-    await this.cut();
+    await this.cutChunk({ last: true });
     await this.writing;
     if (this.failed !== undefined) throw this.failed;
+    // Nothing was pending to carry them: the mirror goes alone.
+    if (this.unmirrored.length > 0) {
+      this.writing = this.writeChunk('', [], this.takeMirrors());
+      await this.writing;
+      if (this.failed !== undefined) throw this.failed;
+    }
     return { events: this.written, chunks: this.chunks };
   }
 
+  private get mirrorEvery(): number {
+    return this.options.mirrorEveryEvents ?? MIRROR_EVERY_EVENTS;
+  }
+
+  private takeMirrors(): IdentityMirror[] {
+    const taken = this.unmirrored;
+    this.unmirrored = [];
+    this.unmirroredEvents = 0;
+    return taken;
+  }
+
+  /** Writes rows and mirrors; the outbox is pruned through the last mirrored change set. */
   private async writeChunk(
     rows: string,
     personIds: string[],
-    identity: ReturnType<typeof toMirror>[],
-    lastSeq: number | undefined,
+    identity: IdentityMirror[],
   ): Promise<void> {
     try {
       await this.stores.events.writeEncoded({
@@ -171,6 +201,7 @@ export class BulkWriter {
         personIds,
         identity,
       });
+      const lastSeq = identity.at(-1)?.seq;
       if (lastSeq !== undefined) await this.stores.identity.pruneThrough(lastSeq);
       this.written += personIds.length;
     } catch (err) {
