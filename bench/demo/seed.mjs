@@ -7,7 +7,8 @@
 // --inline: the event store loads every write as one string_split statement (the loader
 //   before the file loader), for a baseline;
 // --phases: where the time goes (main-thread phases, identity store calls, DuckDB writes);
-// --chunk=N: bulk chunks of at least N events (default: the demo's).
+// --chunk=N: bulk chunks of at least N events (default: the demo's);
+// --mirror-every=N: the bulk path mirrors identity every N events (default 1M; 1: every chunk).
 // 10M events: node bench/demo/seed.mjs 535000 90
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ const inWorker = !viaPipeline && !flag('in-process');
 const persons = Number(args[0] ?? 20_000);
 const days = Number(args[1] ?? 60);
 const chunkEvents = option('chunk') ? Number(option('chunk')) : undefined;
+const mirrorEveryEvents = option('mirror-every') ? Number(option('mirror-every')) : undefined;
 const dir = mkdtempSync(join(tmpdir(), 'opsloop-bench-demo-'));
 const load = () =>
   loadavg()
@@ -92,6 +94,7 @@ try {
   try {
     const bulkOptions = {
       ...(chunkEvents ? { chunkEvents } : {}),
+      ...(mirrorEveryEvents ? { mirrorEveryEvents } : {}),
       ...(flag('phases') ? { onPhase: (p, ms) => add(`bulk.${p}`, ms) } : {}),
     };
     const world = { projectId: 'bench', persons, days, seed: 1, endAt: Date.UTC(2025, 10, 30, 16) };
