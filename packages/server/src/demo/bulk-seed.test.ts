@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { EventStore } from '@opsloop/store/events/event-store';
 import pino from 'pino';
+import type { BulkStores } from '../pipeline/bulk-write.js';
 import { type IngestPipeline, openPipeline } from '../pipeline/open-pipeline.js';
 import {
   bulkDemoSink,
@@ -69,6 +71,23 @@ describe('seeding the demo through the bulk path', () => {
   let pipelineSummary: DemoSeedSummary;
   let bulkSummary: DemoSeedSummary;
   let workerSummary: DemoSeedSummary;
+  // Writes to the event store, and how many of them carried an identity mirror.
+  const bulkWrites = { writes: 0, mirrors: 0 };
+  const workerWrites = { writes: 0, mirrors: 0 };
+  const counted = (p: IngestPipeline, into: { writes: number; mirrors: number }): BulkStores => ({
+    identity: p.identity,
+    events: new Proxy(p.events, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (key !== 'writeEncoded' || typeof value !== 'function') return value;
+        return (batch: Parameters<EventStore['writeEncoded']>[0]) => {
+          into.writes++;
+          if (batch.identity.length > 0) into.mirrors++;
+          return value.call(target, batch);
+        };
+      },
+    }),
+  });
 
   before(async () => {
     viaPipeline = await open();
@@ -80,17 +99,19 @@ describe('seeding the demo through the bulk path', () => {
     // Small chunks, so persons and merges span several chunks (and writes
     // overlap), mirrored with every chunk here and folded over several below.
     bulkSummary = await seedDemo(
-      bulkDemoSink(viaBulk, { chunkEvents: 500, mirrorEveryEvents: 1 }),
+      bulkDemoSink(counted(viaBulk, bulkWrites), { chunkEvents: 500, mirrorEveryEvents: 1 }),
       {
         ...WORLD,
         batchSize: 700,
       },
     );
     viaWorker = await open();
-    workerSummary = await seedDemoBulk(viaWorker, { ...WORLD, batchSize: 700 }, undefined, {
-      chunkEvents: 500,
-      mirrorEveryEvents: 1_600,
-    });
+    workerSummary = await seedDemoBulk(
+      counted(viaWorker, workerWrites),
+      { ...WORLD, batchSize: 700 },
+      undefined,
+      { chunkEvents: 500, mirrorEveryEvents: 1_600 },
+    );
   });
   after(async () => {
     await viaPipeline.close();
@@ -108,6 +129,17 @@ describe('seeding the demo through the bulk path', () => {
     assert.equal((bulk['persons'] as Array<{ n: number }>)[0]?.n, WORLD.persons);
     assert.ok(Number((bulk['overrides'] as Array<{ n: number }>)[0]?.n) > 0, 'some persons merged');
     assert.ok(Number((bulk['revenue'] as Array<{ revenue: number }>)[0]?.revenue) > 0);
+  });
+
+  it('mirrors identity with every chunk, or every so many events, as asked', () => {
+    assert.ok(bulkWrites.writes > 4, 'several chunks');
+    assert.equal(bulkWrites.mirrors, bulkWrites.writes);
+    // Every fourth chunk or so (chunks of 500+ events, a mirror per 1,600), and one at the end.
+    assert.ok(workerWrites.mirrors > 1, `${workerWrites.mirrors} mirrors`);
+    assert.ok(
+      workerWrites.mirrors < workerWrites.writes / 2,
+      `${workerWrites.mirrors} mirrors in ${workerWrites.writes} writes`,
+    );
   });
 
   it('stores the same when the world is generated in a worker thread', async () => {

@@ -102,7 +102,7 @@ export function bulkDemoSink(
   stores: BulkStores,
   options: { chunkEvents?: number } & BulkWriterOptions = {},
 ): DemoSink {
-  const writer = new BulkWriter(stores, options.onPhase ? { onPhase: options.onPhase } : {});
+  const writer = new BulkWriter(stores, options);
   const add = dayChunks(writer, options.chunkEvents);
   return {
     async write(batch, at) {
@@ -135,7 +135,7 @@ export async function seedDemoBulk(
   bulk: { chunkEvents?: number } & BulkWriterOptions = {},
 ): Promise<DemoSeedSummary> {
   const started = performance.now();
-  const writer = new BulkWriter(stores, bulk.onPhase ? { onPhase: bulk.onPhase } : {});
+  const writer = new BulkWriter(stores, bulk);
   const add = dayChunks(writer, bulk.chunkEvents);
   let events = 0;
   let persons = 0;
