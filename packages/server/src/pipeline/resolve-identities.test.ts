@@ -8,7 +8,7 @@ import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
 import { materialize } from '@opsloop/store/identity/property-state';
 import { SqliteIdentityStore } from '@opsloop/store/identity/sqlite-identity-store';
 import fc from 'fast-check';
-import { resolveIdentities } from './resolve-identities.js';
+import { resolveIdentities, resolvePersons } from './resolve-identities.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsloop-identity-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -197,6 +197,30 @@ describe('resolveIdentities', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('lets the event loop turn while it resolves a large batch', async () => {
+    const store = SqliteIdentityStore.open(join(dir, `id-${n++}.sqlite`));
+    const batch = Array.from({ length: 20_000 }, (_, i) =>
+      sampleEvent({ distinctId: `visitor-${i % 5_000}`, timestamp: 1_000 + i }),
+    );
+    let resolved = 0;
+    let resolvedAtFirstTurn = -1;
+    try {
+      const pending = resolvePersons(batch, store, { onPerson: () => resolved++ });
+      // Without a turn of the loop inside, resolution would end in microtasks, before this runs.
+      setImmediate(() => {
+        resolvedAtFirstTurn = resolved;
+      });
+      await pending;
+    } finally {
+      await store.close();
+    }
+    assert.equal(resolved, batch.length);
+    assert.ok(
+      resolvedAtFirstTurn > 0 && resolvedAtFirstTurn < batch.length,
+      `the loop first turned after ${resolvedAtFirstTurn} of ${batch.length} events`,
     );
   });
 });

@@ -91,6 +91,10 @@ export async function resolvePersons<E extends IdentityInput>(
   return changes;
 }
 
+/** Events resolved between turns of the event loop (a few milliseconds' work). */
+const YIELD_EVERY = 4_096;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Event-time order, arrival order among equal times; no copy when already in order. */
 function byEventTime<E extends IdentityInput>(list: readonly E[]): readonly E[] {
   let ordered = true;
@@ -174,7 +178,15 @@ async function resolveProject<E extends IdentityInput>(
     touched.add(intoId);
   };
 
+  let sinceYield = 0;
   for (const e of list) {
+    // A large batch resolves for a second or more. Turning the event loop now
+    // and then lets I/O completions run meanwhile: the previous batch's DuckDB
+    // statements, which each wait for one to send the next, and HTTP requests.
+    if (++sinceYield === YIELD_EVERY) {
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
     const d = e.distinctId;
     const op = e.identity;
     if (op && op.otherDistinctId !== d) {
