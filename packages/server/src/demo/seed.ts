@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { CanonicalEvent } from '@opsloop/schema';
 import type { AppContext } from '../app-context.js';
 import type { BulkBatch } from '../pipeline/bulk-batch.js';
@@ -110,7 +111,7 @@ export function bulkDemoSink(
       // Generation and `add` are synchronous and their awaits only microtasks: without
       // a turn of the event loop the previous chunk's write, whose every DuckDB
       // statement completes as an I/O callback, would only advance at the next cut.
-      await yieldToEventLoop();
+      await setImmediate();
     },
     async finish() {
       await writer.finish();
@@ -149,8 +150,6 @@ export async function seedDemoBulk(
   const seconds = (performance.now() - started) / 1000;
   return { events, persons, seconds, eventsPerSecond: seconds > 0 ? events / seconds : 0 };
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { within } from '@opsloop/store/testing/within';
 import { encodeBulkBatch } from '../pipeline/bulk-batch.js';
 import { generateDemoBatches } from './generate.js';
 import { demoBatchesInWorker } from './worker-batches.js';
@@ -12,15 +13,6 @@ const WORLD = {
   endAt: Date.UTC(2025, 10, 30, 16),
   batchSize: 300,
 };
-
-/** Settles with `promise`, or rejects naming `what` once `ms` have passed. */
-function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 describe('the demo generated in a worker thread', () => {
   it('gives the batches generated in this thread, encoded, in order, when read slowly', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { CanonicalEvent } from '@opsloop/schema';
 import type { PersonMerge } from '@opsloop/store/events/event-store';
 import {
@@ -93,7 +94,6 @@ export async function resolvePersons<E extends IdentityInput>(
 
 /** Events resolved between turns of the event loop (a few milliseconds' work). */
 const YIELD_EVERY = 4_096;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Event-time order, arrival order among equal times; no copy when already in order. */
 function byEventTime<E extends IdentityInput>(list: readonly E[]): readonly E[] {
@@ -185,7 +185,7 @@ async function resolveProject<E extends IdentityInput>(
     // statements, which each wait for one to send the next, and HTTP requests.
     if (++sinceYield === YIELD_EVERY) {
       sinceYield = 0;
-      await yieldToEventLoop();
+      await setImmediate();
     }
     const d = e.distinctId;
     const op = e.identity;

@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { encodeEventRows } from '../../spool/event-rows.js';
 import { trickyEvent } from '../../spool/event-rows.test.js';
+import { within } from '../../testing/within.js';
 import { runEventStoreContract } from '../contract/event-store-contract.js';
 import { sampleEvent } from '../contract/sample-event.js';
 import type { StoredEvent } from '../event-store.js';
@@ -38,15 +39,6 @@ describe('DuckDBEventStore', () => {
     }
   });
 });
-
-/** Settles with `what`'s value, or rejects naming it once `ms` have passed. */
-function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 const BIG = { sql: 'SELECT i::DOUBLE AS v FROM range(200000) r(i) ORDER BY i', parameters: [] };
 const BIG_SUM = (199999 * 200000) / 2;
