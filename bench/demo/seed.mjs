@@ -8,7 +8,8 @@
 //   before the file loader), for a baseline;
 // --phases: where the time goes (main-thread phases, identity store calls, DuckDB writes);
 // --chunk=N: bulk chunks of at least N events (default: the demo's);
-// --mirror-every=N: the bulk path mirrors identity every N events (default 1M; 1: every chunk).
+// --mirror-every=N: the bulk path mirrors identity every N events (default 1M; 1: every chunk);
+// --identity-every=N: the worker posts its persons folded every N events (default 1M).
 // 10M events: node bench/demo/seed.mjs 535000 90
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,6 +34,7 @@ const persons = Number(args[0] ?? 20_000);
 const days = Number(args[1] ?? 60);
 const chunkEvents = option('chunk') ? Number(option('chunk')) : undefined;
 const mirrorEveryEvents = option('mirror-every') ? Number(option('mirror-every')) : undefined;
+const identityEveryEvents = option('identity-every') ? Number(option('identity-every')) : undefined;
 const dir = mkdtempSync(join(tmpdir(), 'opsloop-bench-demo-'));
 const load = () =>
   loadavg()
@@ -95,6 +97,7 @@ try {
     const bulkOptions = {
       ...(chunkEvents ? { chunkEvents } : {}),
       ...(mirrorEveryEvents ? { mirrorEveryEvents } : {}),
+      ...(identityEveryEvents ? { identityEveryEvents } : {}),
       ...(flag('phases') ? { onPhase: (p, ms) => add(`bulk.${p}`, ms) } : {}),
     };
     const world = { projectId: 'bench', persons, days, seed: 1, endAt: Date.UTC(2025, 10, 30, 16) };

@@ -110,7 +110,7 @@ describe('seeding the demo through the bulk path', () => {
       counted(viaWorker, workerWrites),
       { ...WORLD, batchSize: 700 },
       undefined,
-      { chunkEvents: 500, mirrorEveryEvents: 1_600 },
+      { identityEveryEvents: 1_000, chunkEvents: 500, mirrorEveryEvents: 1_600 },
     );
   });
   after(async () => {

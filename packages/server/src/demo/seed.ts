@@ -99,10 +99,7 @@ function dayChunks(writer: BulkWriter, chunkEvents = 200_000) {
  * baseline of `seedDemoBulk`, which generates in a worker. The next chunk is
  * generated while the previous one is written.
  */
-export function bulkDemoSink(
-  stores: BulkStores,
-  options: { chunkEvents?: number } & BulkWriterOptions = {},
-): DemoSink {
+export function bulkDemoSink(stores: BulkStores, options: BulkWriterOptions = {}): DemoSink {
   const writer = new BulkWriter(stores, options);
   const add = dayChunks(writer, options.chunkEvents);
   return {
@@ -119,12 +116,17 @@ export function bulkDemoSink(
   };
 }
 
+/** DuckDB commits cost about 0.45 s each plus their rows: two row groups or more a write. */
+const RESOLVED_CHUNK_EVENTS = 250_000;
+
 /**
  * Seeds through the trusted bulk path (the project must have no events yet)
- * with the world generated and encoded in a worker thread
- * (`demoBatchesInWorker`): this thread resolves persons and drives the writes
- * while the next batches are generated beside it. What `opsloop demo` and
- * first start use.
+ * with the world generated, resolved and encoded in a worker thread
+ * (`demoBatchesInWorker`): the world is new, so its persons are resolved there
+ * against memory and reach the identity store folded, about once every
+ * `identityEveryEvents` (default 500k), each time before the events they cover
+ * are written. This thread only commits and drives the writes. What
+ * `opsloop demo` and first start use.
  *
  * @example
  * await seedDemoBulk(pipeline, { projectId, persons: 20_000, days: 60, seed: 1, endAt: Date.now() });
@@ -133,18 +135,25 @@ export async function seedDemoBulk(
   stores: BulkStores,
   options: DemoOptions,
   onProgress?: (p: DemoProgress) => void,
-  bulk: { chunkEvents?: number } & BulkWriterOptions = {},
+  bulk: { identityEveryEvents?: number } & BulkWriterOptions = {},
 ): Promise<DemoSeedSummary> {
   const started = performance.now();
-  const writer = new BulkWriter(stores, bulk);
-  const add = dayChunks(writer, bulk.chunkEvents);
+  const writer = new BulkWriter(stores, { chunkEvents: RESOLVED_CHUNK_EVENTS, ...bulk });
   let events = 0;
   let persons = 0;
-  for await (const { batch, at } of demoBatchesInWorker(options)) {
-    await add(batch, at.day);
-    events = at.eventsSoFar;
-    persons = at.personsSoFar;
-    onProgress?.({ day: at.day, days: at.days, events, persons });
+  const stream = demoBatchesInWorker(
+    options,
+    bulk.identityEveryEvents ? { identityEveryEvents: bulk.identityEveryEvents } : {},
+  );
+  for await (const m of stream) {
+    if (m.type === 'identity') {
+      await writer.commitResolved(m.changes);
+      continue;
+    }
+    writer.addResolved(m.batch);
+    events = m.at.eventsSoFar;
+    persons = m.at.personsSoFar;
+    onProgress?.({ day: m.at.day, days: m.at.days, events, persons });
   }
   await writer.finish();
   const seconds = (performance.now() - started) / 1000;
@@ -234,7 +243,10 @@ export async function seedDemoIfEmpty(
         if ((await stores.events.countEvents(projectId)) > 0) return null;
         // Smaller chunks than the default: the last chunk's write is the part
         // nothing overlaps, and the first-start world is only a few chunks.
-        return seedDemoBulk(stores, demo, onProgress, { chunkEvents: 125_000 });
+        return seedDemoBulk(stores, demo, onProgress, {
+          identityEveryEvents: 125_000,
+          chunkEvents: 125_000,
+        });
       })
     : await seedDemo(serverDemoSink(ctx), demo, onProgress);
   if (!summary) return null;

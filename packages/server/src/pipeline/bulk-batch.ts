@@ -24,6 +24,25 @@ export interface BulkAct extends Pick<IdentityInput, 'identity' | 'personOps' | 
   readonly at: number;
 }
 
+/**
+ * A batch whose persons are resolved already (by the thread that made it):
+ * the rows and each row's person. Its identity changes travel separately
+ * (`BulkWriter.commitResolved`), folded over many batches.
+ */
+export interface ResolvedBatch {
+  /** The events' rows joined with the row separator. */
+  readonly rows: string;
+  readonly count: number;
+  readonly personIds: readonly string[];
+}
+
+/** The events' rows in the spool's encoding, joined with the row separator. */
+export function encodeRows(events: readonly CanonicalEvent[]): string {
+  const rows = new Array<string>(events.length);
+  for (let i = 0; i < events.length; i++) rows[i] = encodeEventRow(events[i] as CanonicalEvent);
+  return rows.join(ROW_SEPARATOR);
+}
+
 /** Encodes events for the bulk path (`BulkWriter.addBatch`). */
 export function encodeBulkBatch(events: readonly CanonicalEvent[]): BulkBatch {
   const count = events.length;

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
+import type { EventStore } from '@opsloop/store/events/event-store';
+import type { IdentityChanges } from '@opsloop/store/identity/identity-store';
 import pino from 'pino';
 import { generateDemo } from '../demo/generate.js';
+import { encodeRows } from './bulk-batch.js';
 import { bulkAccess } from './bulk-exclusive.js';
 import { BulkWriter } from './bulk-write.js';
 import { openPipeline } from './open-pipeline.js';
@@ -150,5 +153,82 @@ describe('bulk write path', () => {
       'every person of a stored event is mirrored',
     );
     await p.close();
+  });
+
+  it('writes resolved rows in chunks only after the identity that covers them is committed', async () => {
+    const p = await openPipeline({ dataDir: freshDir(), log });
+    const row = (i: number) =>
+      encodeRows([sampleEvent({ projectId: 'p1', distinctId: `d${i}`, timestamp: 1000 + i })]);
+    // What the identity store knew of each person when a write of its rows began.
+    const unknownAtWrite: string[] = [];
+    const writes: number[] = [];
+    const stores = {
+      identity: p.identity,
+      events: new Proxy(p.events, {
+        get(target, key) {
+          const value = Reflect.get(target, key, target);
+          if (key !== 'writeEncoded' || typeof value !== 'function') return value;
+          return async (batch: Parameters<EventStore['writeEncoded']>[0]) => {
+            if (batch.personIds.length > 0) writes.push(batch.personIds.length);
+            const known = await p.identity.loadPersons('p1', batch.personIds);
+            for (const id of batch.personIds) if (!known.has(id)) unknownAtWrite.push(id);
+            return value.call(target, batch);
+          };
+        },
+      }),
+    };
+    try {
+      const bulk = new BulkWriter(stores, { chunkEvents: 4 });
+      const person = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const fold = (from: number, to: number): IdentityChanges => ({
+        merges: [],
+        distinctIds: Array.from({ length: to - from }, (_, k) => ({
+          projectId: 'p1',
+          distinctId: `d${from + k}`,
+          personId: person(from + k),
+        })),
+        persons: Array.from({ length: to - from }, (_, k) => ({
+          projectId: 'p1',
+          id: person(from + k),
+          isIdentified: false,
+          createdAt: 1000 + from + k,
+          version: 1,
+          properties: {},
+        })),
+        groups: [],
+      });
+      for (let i = 0; i < 9; i++)
+        bulk.addResolved({ rows: row(i), count: 1, personIds: [person(i)] });
+      assert.equal(bulk.pending, 9);
+      await bulk.commitResolved(fold(0, 9));
+      for (let i = 9; i < 12; i++)
+        bulk.addResolved({ rows: row(i), count: 1, personIds: [person(i)] });
+      await bulk.commitResolved(fold(9, 12));
+      assert.deepEqual(await bulk.finish(), { events: 12, chunks: 3 });
+      assert.deepEqual(unknownAtWrite, []);
+      // Chunks of four or more; a rest under half a chunk joins the chunk before it.
+      assert.deepEqual(writes, [4, 5, 3]);
+      assert.deepEqual(await p.events.execute({ sql: PEOPLE, parameters: ['p1'] }), [
+        { people: 12, events: 12 },
+      ]);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('refuses a resolved batch without a person per row, and finishing with rows still unresolved', async () => {
+    const p = await openPipeline({ dataDir: freshDir(), log });
+    try {
+      const bulk = new BulkWriter(p);
+      const rows = encodeRows([sampleEvent(), sampleEvent()]);
+      assert.throws(
+        () => bulk.addResolved({ rows, count: 2, personIds: ['x'] }),
+        /a resolved batch of 2 events has 1 persons/,
+      );
+      bulk.addResolved({ rows, count: 2, personIds: ['x', 'y'] });
+      await assert.rejects(bulk.finish(), /2 resolved events are still waiting for their identity/);
+    } finally {
+      await p.close();
+    }
   });
 });

@@ -1,8 +1,14 @@
 import type { CanonicalEvent } from '@opsloop/schema';
 import type { EventStore, IdentityMirror } from '@opsloop/store/events/event-store';
-import type { IdentityStore } from '@opsloop/store/identity/identity-store';
+import type { IdentityChanges, IdentityStore } from '@opsloop/store/identity/identity-store';
 import { ROW_SEPARATOR } from '@opsloop/store/spool/event-rows';
-import { appendHeads, type BulkBatch, type BulkHead, encodeBulkBatch } from './bulk-batch.js';
+import {
+  appendHeads,
+  type BulkBatch,
+  type BulkHead,
+  encodeBulkBatch,
+  type ResolvedBatch,
+} from './bulk-batch.js';
 import { resolvePersons } from './resolve-identities.js';
 import { toMirror } from './to-mirror.js';
 
@@ -29,9 +35,12 @@ export interface BulkWriterOptions {
    * person active in many chunks is replaced once, not once a chunk. Default 1M.
    */
   readonly mirrorEveryEvents?: number;
+  /** Resolved rows are written in chunks of about this many events (default 200k). */
+  readonly chunkEvents?: number;
 }
 
 const MIRROR_EVERY_EVENTS = 1_000_000;
+const CHUNK_EVENTS = 200_000;
 
 /**
  * The trusted bulk path into the event store, for events this process made
@@ -74,6 +83,9 @@ const MIRROR_EVERY_EVENTS = 1_000_000;
 export class BulkWriter {
   private rows: string[] = [];
   private heads: BulkHead[] = [];
+  /** Rows resolved elsewhere, and their persons, waiting for their identity (`commitResolved`). */
+  private resolvedRows: ResolvedBatch[] = [];
+  private resolvedPersons: string[] = [];
   private writing: Promise<void> = Promise.resolve();
   /** The last identity change set taken into `unmirrored` (committed here or found in the outbox). */
   private takenSeq: number | undefined;
@@ -90,7 +102,7 @@ export class BulkWriter {
 
   /** Events added since the last cut. */
   get pending(): number {
-    return this.heads.length;
+    return this.heads.length + this.resolvedPersons.length;
   }
 
   /** Encodes events into the current chunk (their order does not matter). */
@@ -111,6 +123,46 @@ export class BulkWriter {
     this.options.onPhase?.('heads', performance.now() - started);
   }
 
+  /**
+   * Adds a batch whose persons were resolved by its maker; it is written once
+   * the identity changes that cover it are committed (`commitResolved`).
+   * Not to be mixed with `add` in one writer.
+   */
+  addResolved(batch: ResolvedBatch): void {
+    if (batch.count === 0) return;
+    if (batch.personIds.length !== batch.count) {
+      throw new Error(
+        `a resolved batch of ${batch.count} events has ${batch.personIds.length} persons`,
+      );
+    }
+    this.resolvedRows.push(batch);
+    for (const id of batch.personIds) this.resolvedPersons.push(id);
+  }
+
+  /**
+   * Commits identity changes that cover every resolved batch added so far
+   * (the maker's, folded), then writes those batches in chunks of about
+   * `chunkEvents`: identity first, events second, as the flusher orders them.
+   * Resolves once the writes are under way and the ones before them done, so
+   * at most two commits' worth of rows are held.
+   */
+  async commitResolved(changes: IdentityChanges): Promise<void> {
+    if (this.failed !== undefined) throw this.failed;
+    const rows = this.resolvedRows;
+    const personIds = this.resolvedPersons;
+    this.resolvedRows = [];
+    this.resolvedPersons = [];
+    const at = this.options.onPhase ? performance.now() : 0;
+    await this.takeIdentity(changes);
+    this.options.onPhase?.('commit', performance.now() - at);
+    const waited = this.options.onPhase ? performance.now() : 0;
+    await this.writing;
+    this.options.onPhase?.('wait', performance.now() - waited);
+    if (this.failed !== undefined) throw this.failed;
+    this.unmirroredEvents += personIds.length;
+    this.writing = this.writeResolved(rows, personIds);
+  }
+
   /** Resolves and commits the current chunk's persons and starts writing it. */
   cut(): Promise<void> {
     return this.cutChunk({ last: false });
@@ -123,7 +175,6 @@ export class BulkWriter {
     if (heads.length === 0) return;
     this.heads = [];
     this.rows = [];
-    const { events, identity } = this.stores;
     const onPhase = this.options.onPhase;
     let at = onPhase ? performance.now() : 0;
     const phase = (name: BulkPhase) => {
@@ -133,20 +184,13 @@ export class BulkWriter {
       at = now;
     };
     const personIds = new Array<string>(heads.length).fill('');
-    const c = await resolvePersons(heads, identity, {
+    const c = await resolvePersons(heads, this.stores.identity, {
       onPerson: (h, personId) => {
         personIds[h.row] = personId;
       },
     });
     phase('resolve');
-    // Everything committed before this chunk and not mirrored yet goes with a mirror.
-    this.takenSeq ??= await events.identityWatermark();
-    const outbox = await identity.changesAfter(this.takenSeq);
-    if (c.merges.length + c.distinctIds.length + c.persons.length + c.groups.length > 0) {
-      outbox.push({ ...c, seq: await identity.commit(c) });
-    }
-    for (const change of outbox) this.unmirrored.push(toMirror(change));
-    this.takenSeq = outbox.at(-1)?.seq ?? this.takenSeq;
+    await this.takeIdentity(c);
     this.unmirroredEvents += heads.length;
     phase('commit');
 
@@ -166,6 +210,11 @@ export class BulkWriter {
 
   /** Cuts what is pending and waits for the last write; rejects if any write failed. */
   async finish(): Promise<BulkWriteStats> {
+    if (this.resolvedPersons.length > 0) {
+      throw new Error(
+        `${this.resolvedPersons.length} resolved events are still waiting for their identity changes`,
+      );
+    }
     await this.cutChunk({ last: true });
     await this.writing;
     if (this.failed !== undefined) throw this.failed;
@@ -176,6 +225,47 @@ export class BulkWriter {
       if (this.failed !== undefined) throw this.failed;
     }
     return { events: this.written, chunks: this.chunks };
+  }
+
+  /** Commits `c` (unless empty) and queues it for a mirror with everything committed before it and not mirrored yet. */
+  private async takeIdentity(c: IdentityChanges): Promise<void> {
+    const { events, identity } = this.stores;
+    this.takenSeq ??= await events.identityWatermark();
+    const outbox = await identity.changesAfter(this.takenSeq);
+    if (c.merges.length + c.distinctIds.length + c.persons.length + c.groups.length > 0) {
+      outbox.push({ ...c, seq: await identity.commit(c) });
+    }
+    for (const change of outbox) this.unmirrored.push(toMirror(change));
+    this.takenSeq = outbox.at(-1)?.seq ?? this.takenSeq;
+  }
+
+  /** Writes resolved rows in order, in chunks of about `chunkEvents` (the last one may run over by half). */
+  private async writeResolved(
+    batches: readonly ResolvedBatch[],
+    personIds: readonly string[],
+  ): Promise<void> {
+    const target = this.options.chunkEvents ?? CHUNK_EVENTS;
+    let from = 0;
+    let row = 0;
+    let batch = 0;
+    while (batch < batches.length) {
+      const parts: string[] = [];
+      const start = row;
+      while (
+        batch < batches.length &&
+        (row - start < target || personIds.length - row < target / 2)
+      ) {
+        const b = batches[batch++] as ResolvedBatch;
+        parts.push(b.rows);
+        row += b.count;
+      }
+      const ids = personIds.slice(from, row);
+      from = row;
+      const mirror = this.unmirroredEvents >= this.mirrorEvery ? this.takeMirrors() : [];
+      await this.writeChunk(parts.join(ROW_SEPARATOR), ids, mirror);
+      this.chunks++;
+      if (this.failed !== undefined) return;
+    }
   }
 
   private get mirrorEvery(): number {
