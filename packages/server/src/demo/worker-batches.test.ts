@@ -108,6 +108,28 @@ describe('the demo generated in a worker thread', () => {
     assert.equal(ended.done, true);
   });
 
+  it("fails the read with the thread's error when the thread dies mid-run", async () => {
+    // A heap too small for a large world: the thread runs out of memory after some batches.
+    const read = async () => {
+      let batches = 0;
+      for await (const m of demoBatchesInWorker(
+        { ...WORLD, persons: 200_000, days: 90 },
+        { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } },
+      )) {
+        if (m.type === 'batch') batches++;
+      }
+      return batches;
+    };
+    await within(
+      60_000,
+      'the read of a dying thread',
+      assert.rejects(read(), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'ERR_WORKER_OUT_OF_MEMORY', err.message);
+        return true;
+      }),
+    );
+  });
+
   it('refuses bad options with what was wrong, before starting a thread', async () => {
     await assert.rejects(
       demoBatchesInWorker({ ...WORLD, persons: 0 }).next(),
