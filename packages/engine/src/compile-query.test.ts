@@ -39,6 +39,36 @@ describe('compileQuery (DuckDB golden SQL)', () => {
     assert.deepEqual(compiled.parameters, [0, 'current', 'p1', 'signup']);
   });
 
+  it('unique persons by bucket masks, grouped by person alone unless broken down', () => {
+    const unique = (breakdown?: unknown) =>
+      compileQuery(
+        parse({
+          kind: 'trends',
+          dateRange: { from: '2024-03-01', to: '2024-03-02' },
+          series: [{ event: 'signup', math: 'unique_persons' }],
+          ...(breakdown ? { breakdown } : {}),
+        }),
+        ctx,
+      ).compiled.sql;
+    // One bit per day of the two, ORed per person; a day counts the masks with its bit set.
+    const masks = `coalesce(bit_or(((1)::BIGINT << greatest(0, least($3, slot - $4)))) FILTER (WHERE slot >= 0 AND slot < 63), 0) AS m0`;
+    const slots = `SELECT person, ((local_ms - (1709251200000)::BIGINT) // (86400000)::BIGINT) AS slot FROM`;
+    const plain = unique();
+    assert.ok(
+      plain.includes(`SELECT NULL::VARCHAR AS bval, person, ${masks} FROM (${slots} `),
+      plain,
+    );
+    assert.ok(
+      plain.endsWith(
+        `GROUP BY person) p GROUP BY bval) g CROSS JOIN (VALUES ((-1)::BIGINT), ((0)::BIGINT), ((1)::BIGINT)) v(j)`,
+      ),
+      plain,
+    );
+    const split = unique({ on: 'event', property: 'plan' });
+    assert.ok(split.includes(`SELECT bval, person, ${masks} FROM (SELECT bval, person, `), split);
+    assert.ok(split.includes('GROUP BY bval, person) p GROUP BY bval'), split);
+  });
+
   it('values from the query only ever travel as parameters', () => {
     const evil = "x'); DROP TABLE events; --";
     const { compiled } = compileQuery(

@@ -208,7 +208,7 @@ function seriesSql(
   const head = sql`${i} AS s, ${period} AS period, bval`;
   const total = sql`SELECT ${head}, ${fn.nullBigint} AS bucket, ${agg} AS value FROM (${src}) t WHERE in_range GROUP BY bval`;
   if (s.math === 'unique_persons') {
-    const byMasks = uniquePersonsByMasks(head, src, q.interval, starts);
+    const byMasks = uniquePersonsByMasks(head, src, q.interval, starts, b !== undefined);
     if (byMasks) return [byMasks];
   }
   if (!activeDays) {
