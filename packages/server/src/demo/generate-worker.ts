@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CanonicalEvent } from '@opsloop/schema';
 import { foldIdentityChanges } from '@opsloop/store/identity/fold-changes';
 import { MemoryIdentityStore } from '@opsloop/store/identity/memory-identity-store';
-import { encodeRows } from '../pipeline/bulk-batch.js';
+import { encodeEventRows } from '@opsloop/store/spool/event-rows';
 import { resolvePersons } from '../pipeline/resolve-identities.js';
 import { generateDemoBatches } from './generate.js';
 import type { FromGenerator, GenerateWorkerData, ToGenerator } from './worker-protocol.js';
@@ -63,7 +63,7 @@ for (const b of generateDemoBatches(options)) {
   }
   post({
     type: 'batch',
-    batch: { rows: encodeRows(b.events), count: b.events.length, personIds },
+    batch: { rows: encodeEventRows(b.events), count: b.events.length, personIds },
     at: { day: b.day, days: b.days, eventsSoFar: b.eventsSoFar, personsSoFar: b.personsSoFar },
   });
   sincePosted += b.events.length;

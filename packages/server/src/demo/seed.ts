@@ -1,7 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { CanonicalEvent } from '@opsloop/schema';
 import type { AppContext } from '../app-context.js';
-import type { BulkBatch } from '../pipeline/bulk-batch.js';
 import { type BulkStores, BulkWriter, type BulkWriterOptions } from '../pipeline/bulk-write.js';
 import type { IngestPipeline } from '../pipeline/open-pipeline.js';
 import { type DemoOptions, generateDemoBatches } from './generate.js';
@@ -85,11 +84,10 @@ export function pipelineDemoSink(
  */
 function dayChunks(writer: BulkWriter, chunkEvents = 200_000) {
   let pendingDay = -1;
-  return async (batch: BulkBatch | readonly CanonicalEvent[], day: number): Promise<void> => {
+  return async (batch: readonly CanonicalEvent[], day: number): Promise<void> => {
     if (day !== pendingDay && writer.pending >= chunkEvents) await writer.cut();
     pendingDay = day;
-    if ('rows' in batch) writer.addBatch(batch);
-    else writer.add(batch);
+    writer.add(batch);
   };
 }
 
@@ -116,9 +114,6 @@ export function bulkDemoSink(stores: BulkStores, options: BulkWriterOptions = {}
   };
 }
 
-/** DuckDB commits cost about 0.45 s each plus their rows: two row groups or more a write. */
-const RESOLVED_CHUNK_EVENTS = 250_000;
-
 /**
  * Seeds through the trusted bulk path (the project must have no events yet)
  * with the world generated, resolved and encoded in a worker thread
@@ -138,7 +133,7 @@ export async function seedDemoBulk(
   bulk: { identityEveryEvents?: number } & BulkWriterOptions = {},
 ): Promise<DemoSeedSummary> {
   const started = performance.now();
-  const writer = new BulkWriter(stores, { chunkEvents: RESOLVED_CHUNK_EVENTS, ...bulk });
+  const writer = new BulkWriter(stores, bulk);
   let events = 0;
   let persons = 0;
   const stream = demoBatchesInWorker(

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SqliteIdentityStore } from '@opsloop/store/identity/sqlite-identity-store';
+import { encodeEventRows } from '@opsloop/store/spool/event-rows';
 import { within } from '@opsloop/store/testing/within';
-import { encodeRows } from '../pipeline/bulk-batch.js';
 import { resolvePersons } from '../pipeline/resolve-identities.js';
 import { generateDemoBatches } from './generate.js';
 import { type DemoWorkerMessage, demoBatchesInWorker } from './worker-batches.js';
@@ -46,7 +46,7 @@ describe('the demo generated in a worker thread', () => {
         eventsSoFar: e.eventsSoFar,
         personsSoFar: e.personsSoFar,
       });
-      assert.equal(batch.rows, encodeRows(e.events));
+      assert.equal(batch.rows, encodeEventRows(e.events));
       assert.equal(batch.count, e.events.length);
       assert.equal(batch.personIds.length, e.events.length);
     });

@@ -6,9 +6,9 @@ import { after, describe, it } from 'node:test';
 import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
 import type { EventStore } from '@opsloop/store/events/event-store';
 import type { IdentityChanges } from '@opsloop/store/identity/identity-store';
+import { encodeEventRows } from '@opsloop/store/spool/event-rows';
 import pino from 'pino';
 import { generateDemo } from '../demo/generate.js';
-import { encodeRows } from './bulk-batch.js';
 import { bulkAccess } from './bulk-exclusive.js';
 import { BulkWriter } from './bulk-write.js';
 import { openPipeline } from './open-pipeline.js';
@@ -158,7 +158,7 @@ describe('bulk write path', () => {
   it('writes resolved rows in chunks only after the identity that covers them is committed', async () => {
     const p = await openPipeline({ dataDir: freshDir(), log });
     const row = (i: number) =>
-      encodeRows([sampleEvent({ projectId: 'p1', distinctId: `d${i}`, timestamp: 1000 + i })]);
+      encodeEventRows([sampleEvent({ projectId: 'p1', distinctId: `d${i}`, timestamp: 1000 + i })]);
     // What the identity store knew of each person when a write of its rows began.
     const unknownAtWrite: string[] = [];
     const writes: number[] = [];
@@ -220,7 +220,7 @@ describe('bulk write path', () => {
     const p = await openPipeline({ dataDir: freshDir(), log });
     try {
       const bulk = new BulkWriter(p);
-      const rows = encodeRows([sampleEvent(), sampleEvent()]);
+      const rows = encodeEventRows([sampleEvent(), sampleEvent()]);
       assert.throws(
         () => bulk.addResolved({ rows, count: 2, personIds: ['x'] }),
         /a resolved batch of 2 events has 1 persons/,

@@ -1,14 +1,8 @@
 import type { CanonicalEvent } from '@opsloop/schema';
 import type { EventStore, IdentityMirror } from '@opsloop/store/events/event-store';
 import type { IdentityChanges, IdentityStore } from '@opsloop/store/identity/identity-store';
-import { ROW_SEPARATOR } from '@opsloop/store/spool/event-rows';
-import {
-  appendHeads,
-  type BulkBatch,
-  type BulkHead,
-  encodeBulkBatch,
-  type ResolvedBatch,
-} from './bulk-batch.js';
+import { encodeEventRows, ROW_SEPARATOR } from '@opsloop/store/spool/event-rows';
+import type { BulkHead, ResolvedBatch } from './bulk-batch.js';
 import { resolvePersons } from './resolve-identities.js';
 import { toMirror } from './to-mirror.js';
 
@@ -24,7 +18,7 @@ export interface BulkWriteStats {
 }
 
 /** Where the bulk path's own (main-thread) time goes; the event store reports its writes itself. */
-export type BulkPhase = 'encode' | 'heads' | 'resolve' | 'commit' | 'wait';
+export type BulkPhase = 'encode' | 'resolve' | 'commit' | 'wait';
 
 export interface BulkWriterOptions {
   /** Called with the milliseconds each phase took (profiling; nothing by default). */
@@ -35,12 +29,16 @@ export interface BulkWriterOptions {
    * person active in many chunks is replaced once, not once a chunk. Default 1M.
    */
   readonly mirrorEveryEvents?: number;
-  /** Resolved rows are written in chunks of about this many events (default 200k). */
+  /**
+   * Resolved rows (`commitResolved`) are written in chunks of about this many
+   * events (default 250k); `bulkDemoSink` cuts its chunks past this many too.
+   */
   readonly chunkEvents?: number;
 }
 
 const MIRROR_EVERY_EVENTS = 1_000_000;
-const CHUNK_EVENTS = 200_000;
+/** Two DuckDB row groups or more a write: each DuckDB commit costs about 0.45 s plus its rows. */
+const CHUNK_EVENTS = 250_000;
 
 /**
  * The trusted bulk path into the event store, for events this process made
@@ -67,6 +65,12 @@ const CHUNK_EVENTS = 200_000;
  * advances only when the event loop turns (each of its statements completes
  * as an I/O callback): a caller that builds the next chunk synchronously must
  * yield now and then (`setImmediate`), or the write waits for the next cut.
+ *
+ * A maker that resolved its events' persons itself (the demo's generating
+ * thread, whose world is new) hands over rows with their person ids
+ * (`addResolved`) and, now and then, the identity changes that cover them,
+ * folded (`commitResolved`): those are committed first and the rows written
+ * after, in chunks, with the same mirrors and outbox pruning.
  *
  * Not safe next to a running flusher (both advance the identity watermark):
  * run it with the flusher stopped (`BulkAccess.exclusive`) or in a process
@@ -109,18 +113,20 @@ export class BulkWriter {
   add(events: readonly CanonicalEvent[]): void {
     if (events.length === 0) return;
     const started = this.options.onPhase ? performance.now() : 0;
-    const batch = encodeBulkBatch(events);
+    let row = this.heads.length;
+    for (const e of events) {
+      this.heads.push({
+        projectId: e.projectId,
+        distinctId: e.distinctId,
+        timestamp: e.timestamp,
+        identity: e.identity,
+        personOps: e.personOps,
+        groupIdentify: e.groupIdentify,
+        row: row++,
+      });
+    }
+    this.rows.push(encodeEventRows(events));
     this.options.onPhase?.('encode', performance.now() - started);
-    this.addBatch(batch);
-  }
-
-  /** Adds a batch encoded already (by a worker thread, say) to the current chunk. */
-  addBatch(batch: BulkBatch): void {
-    if (batch.count === 0) return;
-    const started = this.options.onPhase ? performance.now() : 0;
-    appendHeads(batch, this.heads);
-    this.rows.push(batch.rows);
-    this.options.onPhase?.('heads', performance.now() - started);
   }
 
   /**
