@@ -41,57 +41,42 @@ export class MemoryIdentityStore implements IdentityStore {
     projectId: string,
     distinctIds: readonly string[],
   ): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    const ids = this.projects.get(projectId)?.ids;
-    if (!ids) return out;
-    for (const d of distinctIds) {
-      const p = ids.get(d);
-      if (p !== undefined) out.set(d, p);
-    }
-    return out;
+    return pick(this.projects.get(projectId)?.ids, distinctIds);
   }
 
   async loadPersons(
     projectId: string,
     personIds: readonly string[],
   ): Promise<Map<string, PersonState>> {
-    const out = new Map<string, PersonState>();
-    const persons = this.projects.get(projectId)?.persons;
-    if (!persons) return out;
-    for (const id of personIds) {
-      const p = persons.get(id);
-      if (p) out.set(id, p);
-    }
-    return out;
+    return pick(this.projects.get(projectId)?.persons, personIds);
   }
 
   async loadGroups(
     projectId: string,
     keys: ReadonlyArray<{ groupType: string; groupKey: string }>,
   ): Promise<Map<string, GroupState>> {
-    const out = new Map<string, GroupState>();
     const groups = this.projects.get(projectId)?.groups;
-    if (!groups) return out;
-    for (const k of keys) {
-      const key = groupKey(k.groupType, k.groupKey);
-      const g = groups.get(key);
-      if (g) out.set(key, g);
-    }
-    return out;
+    return pick(
+      groups,
+      keys.map((k) => groupKey(k.groupType, k.groupKey)),
+    );
   }
 
   async commit(changes: IdentityChanges): Promise<number> {
     for (const m of changes.merges) {
       const p = this.project(m.projectId);
-      for (const d of [...(p.idsOf.get(m.oldPersonId) ?? [])]) this.point(p, d, m.personId);
+      for (const d of [...(p.idsOf.get(m.oldPersonId) ?? [])])
+        pointAt(p.ids, p.idsOf, d, m.personId);
       p.idsOf.delete(m.oldPersonId);
       const olds = [...(p.mergedInto.get(m.oldPersonId) ?? []), m.oldPersonId];
       p.mergedInto.delete(m.oldPersonId);
-      for (const old of olds) this.override(p, old, m.personId);
+      for (const old of olds) pointAt(p.overrides, p.mergedInto, old, m.personId);
       p.persons.delete(m.oldPersonId);
     }
-    for (const d of changes.distinctIds)
-      this.point(this.project(d.projectId), d.distinctId, d.personId);
+    for (const d of changes.distinctIds) {
+      const p = this.project(d.projectId);
+      pointAt(p.ids, p.idsOf, d.distinctId, d.personId);
+    }
     for (const person of changes.persons)
       this.project(person.projectId).persons.set(person.id, person);
     for (const g of changes.groups) {
@@ -157,29 +142,34 @@ export class MemoryIdentityStore implements IdentityStore {
     }
     return p;
   }
+}
 
-  private override(p: ProjectIdentity, old: string, into: string): void {
-    const before = p.overrides.get(old);
-    if (before !== undefined) p.mergedInto.get(before)?.delete(old);
-    p.overrides.set(old, into);
-    let set = p.mergedInto.get(into);
-    if (!set) {
-      set = new Set();
-      p.mergedInto.set(into, set);
-    }
-    set.add(old);
+/** The entries of `from` under `keys`; keys it lacks are left out. */
+function pick<V>(from: ReadonlyMap<string, V> | undefined, keys: Iterable<string>): Map<string, V> {
+  const out = new Map<string, V>();
+  if (!from) return out;
+  for (const k of keys) {
+    const v = from.get(k);
+    if (v !== undefined) out.set(k, v);
   }
+  return out;
+}
 
-  private point(p: ProjectIdentity, distinctId: string, personId: string): void {
-    const before = p.ids.get(distinctId);
-    if (before === personId) return;
-    if (before !== undefined) p.idsOf.get(before)?.delete(distinctId);
-    p.ids.set(distinctId, personId);
-    let set = p.idsOf.get(personId);
-    if (!set) {
-      set = new Set();
-      p.idsOf.set(personId, set);
-    }
-    set.add(distinctId);
+/** Points `key` at `target` in `forward`, keeping `backward` (target → its keys) in step. */
+function pointAt(
+  forward: Map<string, string>,
+  backward: Map<string, Set<string>>,
+  key: string,
+  target: string,
+): void {
+  const before = forward.get(key);
+  if (before === target) return;
+  if (before !== undefined) backward.get(before)?.delete(key);
+  forward.set(key, target);
+  let keys = backward.get(target);
+  if (!keys) {
+    keys = new Set();
+    backward.set(target, keys);
   }
+  keys.add(key);
 }
