@@ -46,6 +46,12 @@ export class SqliteIdentityStore implements IdentityStore {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    // 64 MB of pages instead of SQLite's 2 MB: a large project's keys and
+    // persons outgrow the default at once, and each commit then rereads its
+    // B-tree pages. The demo's 10M-event identity committed 1.20× faster
+    // (`node bench/identity/page-cache.mjs 535000 500000 64`); the memory is
+    // only taken as the store grows.
+    db.pragma(`cache_size = -${64 * 1024}`);
     db.exec(`
       CREATE TABLE IF NOT EXISTS distinct_ids (
         project_id TEXT NOT NULL, distinct_id TEXT NOT NULL, person_id TEXT NOT NULL,
