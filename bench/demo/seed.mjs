@@ -9,7 +9,7 @@
 // --phases: where the time goes (main-thread phases, identity store calls, DuckDB writes);
 // --chunk=N: bulk chunks of at least N events (default: the demo's);
 // --mirror-every=N: the bulk path mirrors identity every N events (default 1M; 1: every chunk);
-// --identity-every=N: the worker posts its persons folded every N events (default 1M).
+// --identity-every=N: the worker posts its persons folded every N events (default 500k).
 // 10M events: node bench/demo/seed.mjs 535000 90
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

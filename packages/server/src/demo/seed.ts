@@ -78,31 +78,23 @@ export function pipelineDemoSink(
 }
 
 /**
- * Cuts bulk chunks of at least `chunkEvents` (default 200k: more than one
- * DuckDB row group, as the flusher's) where a simulated day ends, so each
- * chunk's persons are resolved in event-time order with whole days.
- */
-function dayChunks(writer: BulkWriter, chunkEvents = 200_000) {
-  let pendingDay = -1;
-  return async (batch: readonly CanonicalEvent[], day: number): Promise<void> => {
-    if (day !== pendingDay && writer.pending >= chunkEvents) await writer.cut();
-    pendingDay = day;
-    writer.add(batch);
-  };
-}
-
-/**
  * Writes through the trusted bulk path (`BulkWriter`: no spool, no dedup probe;
- * the project must have no events yet), generating in this thread: the
- * baseline of `seedDemoBulk`, which generates in a worker. The next chunk is
- * generated while the previous one is written.
+ * the project must have no events yet), generating and resolving in this
+ * thread: the baseline of `seedDemoBulk`. Chunks of at least `chunkEvents`
+ * (default 200k: more than one DuckDB row group, as the flusher's) are cut
+ * where a simulated day ends, so each chunk's persons are resolved in
+ * event-time order with whole days; the next chunk is generated while the
+ * previous one is written.
  */
 export function bulkDemoSink(stores: BulkStores, options: BulkWriterOptions = {}): DemoSink {
   const writer = new BulkWriter(stores, options);
-  const add = dayChunks(writer, options.chunkEvents);
+  const chunkEvents = options.chunkEvents ?? 200_000;
+  let pendingDay = -1;
   return {
     async write(batch, at) {
-      await add(batch, at.day);
+      if (at.day !== pendingDay && writer.pending >= chunkEvents) await writer.cut();
+      pendingDay = at.day;
+      writer.add(batch);
       // Generation and `add` are synchronous and their awaits only microtasks: without
       // a turn of the event loop the previous chunk's write, whose every DuckDB
       // statement completes as an I/O callback, would only advance at the next cut.
@@ -236,8 +228,8 @@ export async function seedDemoIfEmpty(
   const summary = ctx.bulk
     ? await ctx.bulk.exclusive(async (stores) => {
         if ((await stores.events.countEvents(projectId)) > 0) return null;
-        // Smaller chunks than the default: the last chunk's write is the part
-        // nothing overlaps, and the first-start world is only a few chunks.
+        // Smaller folds and chunks than the default: the last fold's writes are
+        // the part nothing overlaps, and the first-start world is only a few folds.
         return seedDemoBulk(stores, demo, onProgress, {
           identityEveryEvents: 125_000,
           chunkEvents: 125_000,
