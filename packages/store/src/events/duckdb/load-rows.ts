@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FIELD_SEPARATOR } from '../../spool/event-rows.js';
-import { toRowFiles } from './row-file.js';
+import { toRowFile } from './row-file.js';
 import type { ScratchDir } from './scratch-dir.js';
 
 /** A spooled text field (see `spool/event-rows.ts`): '' is null, U+001D marks a JSON string. */
@@ -43,8 +43,8 @@ export async function loadRowsInline(
   return result.rowsChanged;
 }
 
-/** The 22 fields of a row file (`row-file.ts`), all read as text. */
-const ROW_COLUMNS = `{${Array.from({ length: 22 }, (_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ')}}`;
+/** A row file's person id and the 22 fields of its row (`row-file.ts`), all read as text. */
+const ROW_COLUMNS = `{'pid': 'VARCHAR', ${Array.from({ length: 22 }, (_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ')}}`;
 // No quoting, escaping or comments: the row format never needs them, and any of them would change data.
 const CSV = `header = false, auto_detect = false, new_line = '\\n', quote = '', escape = '',
   comment = '', strict_mode = true, null_padding = false`;
@@ -54,29 +54,28 @@ const fileText = (i: number): string =>
 const fileInstant = (i: number): string => `make_timestamptz(c${i}::BIGINT * 1000)`;
 
 /**
- * The same rows as `INSERT_ROWS` stores, read by DuckDB's CSV reader from the
- * row file beside the person id file (POSITIONAL JOIN pairs them line by
- * line; `toRowFiles` checked they have as many lines), cast exactly as the
- * inline statement casts them (an empty properties field fails, as there).
+ * The same rows as `INSERT_ROWS` stores, read by DuckDB's CSV reader from a
+ * row file (each row behind its person id; an empty id, read as NULL, skips
+ * the row), cast exactly as the inline statement casts them (an empty
+ * properties field fails, as there).
  */
-const insertFromFiles = (maxLineSize: number): string => `INSERT INTO events SELECT
+const insertFromFile = (maxLineSize: number): string => `INSERT INTO events SELECT
   ${fileText(1)}, c2::UUID, ${fileText(3)}, ${fileText(4)}, pid::UUID, ${fileInstant(5)}, ${fileInstant(6)},
   coalesce(c7, '')::JSON, ${[8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].map(fileText).join(', ')},
   ${[19, 20, 21, 22].map((i) => `c${i}::JSON`).join(', ')}
 FROM read_csv($1, columns = ${ROW_COLUMNS}, delim = chr(31), ${CSV}, max_line_size = ${maxLineSize})
-POSITIONAL JOIN read_csv($2, columns = {'pid': 'VARCHAR'}, delim = chr(30), ${CSV})
-WHERE pid IS DISTINCT FROM chr(31)`;
+WHERE pid IS NOT NULL`;
 
 /** DuckDB's default; longer lines need it raised. */
 const DEFAULT_MAX_LINE = 2_097_152;
 
 /**
- * `loadRowsInline` through temporary files in `scratch`, which DuckDB's CSV
- * reader splits as it streams them: no 200k × 22 list held in memory (peak
- * RSS of a 1.9M-event demo seed down by a third), about the same CPU, and the
- * main thread only converts the rows to UTF-8 as it must for either.
- * Stores exactly what the inline statement stores; rows the files cannot
- * carry exactly (see `toRowFiles`) go inline.
+ * `loadRowsInline` through a temporary file in `scratch`, which DuckDB's CSV
+ * reader splits as it streams it, on all its threads: no 200k × 22 list held
+ * in memory (peak RSS of a 1.9M-event demo seed down by a third), and the
+ * main thread only converts the rows to UTF-8 behind their ids.
+ * Stores exactly what the inline statement stores; rows the file cannot
+ * carry exactly (see `toRowFile`) go inline.
  */
 export async function loadRowsFromFile(
   conn: DuckDBConnection,
@@ -85,11 +84,11 @@ export async function loadRowsFromFile(
   scratch: ScratchDir,
 ): Promise<number> {
   if (rows === '' || personIds.length === 0) return 0;
-  const files = toRowFiles(rows, personIds);
-  if (files === null) return loadRowsInline(conn, rows, personIds);
-  const maxLineSize = Math.max(DEFAULT_MAX_LINE, files.longestLine + 1);
-  return scratch.withFiles([files.rows, files.personIds], async ([rowPath, idPath]) => {
-    const result = await conn.run(insertFromFiles(maxLineSize), [rowPath ?? '', idPath ?? '']);
+  const file = toRowFile(rows, personIds);
+  if (file === null) return loadRowsInline(conn, rows, personIds);
+  const maxLineSize = Math.max(DEFAULT_MAX_LINE, file.longestLine + 1);
+  return scratch.withFiles([file.bytes], async ([path]) => {
+    const result = await conn.run(insertFromFile(maxLineSize), [path ?? '']);
     return result.rowsChanged;
   });
 }
