@@ -71,6 +71,34 @@ describe('DuckDBEventStore reads', () => {
       await store.close();
     }
   });
+
+  it('fails a chunked read with its handler error, and reads on after it', async () => {
+    const store = await DuckDBEventStore.open(join(freshDir(), 'events.duckdb'));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let chunks = 0;
+      await assert.rejects(
+        store.executeChunks(BIG, () => {
+          if (++chunks === 3) throw new Error('handler gave up');
+        }),
+        /handler gave up/,
+      );
+      assert.equal(chunks, 3);
+      let rows = 0;
+      await store.executeChunks(BIG, (chunk) => {
+        rows += chunk.rowCount;
+      });
+      assert.equal(rows, 200000);
+      // A fetch left in flight by the failed read must not surface as unhandled.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await store.close();
+    }
+  });
 });
 
 describe('DuckDBEventStore close', () => {
