@@ -139,7 +139,15 @@ export function planFunnel(
   // Streamed: the matching events as they are; persons are grouped in JS.
   // `strict` needs every event; otherwise events that match nothing are dropped.
   const relevant = q.order === 'strict' ? text('') : text(' WHERE steps <> 0 OR excl <> 0');
-  const flat = sql`SELECT person, bval, t, ${fn.toInteger(text('steps'))} AS s, ${fn.toInteger(text('excl'))} AS x FROM (${src}) f${relevant}`;
+  // Columns that would be constant (no breakdown, no exclusions) are left
+  // out: DuckDB materialises and hands over every column of every event.
+  const streamed = STREAMED.filter(
+    (c) => (c !== 'bval' || grouped) && (c !== 'x' || q.exclusions.length > 0),
+  );
+  const flat = sql`SELECT ${join(
+    streamed.map((c) => STREAMED_SQL[c]),
+    ', ',
+  )} FROM (${src}) f${relevant}`;
   const result = (tallies: ReadonlyMap<string | null, FunnelTally>) =>
     funnelResult(q, spec, tallies, { grouped });
   return {
@@ -158,6 +166,7 @@ export function planFunnel(
         chunkReducer(spec, {
           grouped,
           attributed,
+          columns: streamedColumns(streamed),
           // Each period reads its events as a query of its own would: from its
           // start to its end plus the window, starting before its end.
           windows: periods.map((p) => ({
@@ -181,8 +190,30 @@ const EVENT_COLUMNS: Readonly<Record<(typeof EVENT_FIELDS)[number], SqlNode>> = 
   b: text('bval'),
 };
 
-/** Column positions in the streamed SELECT above. */
-const [PERSON_COL, BVAL, T, S, X] = [0, 1, 2, 3, 4];
+/** The streamed SELECT's columns, in order (the person first). */
+const STREAMED = ['person', 'bval', 't', 's', 'x'] as const;
+type StreamedColumn = (typeof STREAMED)[number];
+const STREAMED_SQL: Readonly<Record<StreamedColumn, SqlNode>> = {
+  person: text('person'),
+  bval: text('bval'),
+  t: text('t'),
+  s: sql`${fn.toInteger(text('steps'))} AS s`,
+  x: sql`${fn.toInteger(text('excl'))} AS x`,
+};
+const PERSON_COL = 0;
+
+/** Positions of the streamed columns; one left out is absent. */
+interface StreamedColumns {
+  readonly bval?: number | undefined;
+  readonly t: number;
+  readonly s: number;
+  readonly x?: number | undefined;
+}
+
+function streamedColumns(streamed: readonly StreamedColumn[]): StreamedColumns {
+  const at = (c: StreamedColumn) => (streamed.includes(c) ? streamed.indexOf(c) : undefined);
+  return { bval: at('bval'), t: streamed.indexOf('t'), s: streamed.indexOf('s'), x: at('x') };
+}
 
 /** Breakdown values numbered densely (null is 0), so events carry an integer. */
 class BreakdownValues {
@@ -205,6 +236,7 @@ function chunkReducer(
     readonly grouped: boolean;
     /** Event-property breakdown: persons are keyed alone and attributed after. */
     readonly attributed: boolean;
+    readonly columns: StreamedColumns;
     /** One pass per window: the first gives the result, a second its `previous`. */
     readonly windows: readonly GroupingWindow[];
     readonly result: (tallies: ReadonlyMap<string | null, FunnelTally>) => FunnelResult;
@@ -213,13 +245,20 @@ function chunkReducer(
   const grouping = new PersonGrouping();
   const groups = new BreakdownValues();
   const anyStep = spec.order === 'unordered';
+  let noExclusions = new Int32Array(0);
   return {
     add(chunk: ColumnChunk) {
+      const { columns } = opts;
       const person = chunk.uuid(PERSON_COL);
-      const bval = chunk.column(BVAL);
-      const [t, s, x] = [chunk.numbers(T), chunk.numbers(S), chunk.numbers(X)];
+      const bval = columns.bval === undefined ? undefined : chunk.column(columns.bval);
+      const t = chunk.numbers(columns.t);
+      const s = chunk.numbers(columns.s);
+      // Without exclusions, zeros of the INTEGER column's own type: the loop below stays monomorphic.
+      if (columns.x === undefined && noExclusions.length < chunk.rowCount)
+        noExclusions = new Int32Array(chunk.rowCount);
+      const x = columns.x === undefined ? noExclusions : chunk.numbers(columns.x);
       for (let row = 0; row < chunk.rowCount; row++) {
-        const g = opts.grouped ? groups.idOf(str(bval.get(row))) : 0;
+        const g = bval ? groups.idOf(str(bval.get(row))) : 0;
         const w = row * 4;
         grouping.push(
           person[w] ?? 0,

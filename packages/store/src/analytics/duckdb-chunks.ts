@@ -33,8 +33,8 @@ export async function streamDuckDbChunks(
  * connection, so the connection may already run the next statement.
  *
  * The next chunk is fetched (on DuckDB's side, off the main thread) while
- * `onChunk` handles this one: a 3-step funnel over 3.9M events ran 1.1–1.25×
- * faster, a 20-step one over 10M 1.3× (`bench/query/queries.mjs`).
+ * `onChunk` handles this one: the benchmark's 3-step funnel (3.9M events) ran
+ * up to 1.2× faster, its 20-step funnel (10M) 1.15–1.25× (BENCHMARKS.md).
  */
 export async function readChunks(
   result: DuckDBMaterializedResult,
