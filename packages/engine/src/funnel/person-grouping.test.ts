@@ -19,8 +19,10 @@ describe('person grouping', () => {
       fc.property(
         fc.array(arbRow, { maxLength: 400 }),
         fc.array(arbWindow, { minLength: 1, maxLength: 2 }),
-        (rows, windows) => {
-          const grouping = new PersonGrouping();
+        // Tiny first blocks chain many blocks per partition; 256 is the default.
+        fc.constantFrom(1, 2, 5, 256),
+        (rows, windows, firstBlock) => {
+          const grouping = new PersonGrouping(firstBlock);
           for (const r of rows) grouping.push(r.w[0], r.w[1], r.w[2], r.w[3], r.g, r.t, r.s, 0);
           const got = windows.map((): string[] => []);
           grouping.forEachPerson(windows, (ev, g, w) => {
