@@ -37,6 +37,23 @@ export class FunnelAccumulator {
 
   /** Tallies one person: their events (any order; `next()`'s by default) and breakdown value. */
   add(group: string | null, events: PersonEvents = this.events): void {
+    if (this.greedy) {
+      // Without any event of step 2 no chain passes step 1, whatever the
+      // order: the level is 1 when an in-range event can start the funnel.
+      // Most persons of a wide funnel stop there, and skip the sort and pass.
+      let any = 0;
+      let starts = false;
+      const { steps, inRange } = events;
+      for (let i = 0; i < events.n; i++) {
+        const s = steps[i] ?? 0;
+        any |= s;
+        if (s & 1 && inRange[i] === 1) starts = true;
+      }
+      if ((any & 2) === 0) {
+        this.tally(group, starts ? 1 : 0, starts ? 1 : 0);
+        return;
+      }
+    }
     let level = this.greedy ? orderedGreedy(events, this.spec, this.start, this.times) : UNDECIDED;
     let timed = level;
     if (level === UNDECIDED) {

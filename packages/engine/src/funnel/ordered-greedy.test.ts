@@ -73,6 +73,39 @@ describe('ordered greedy funnel pass', () => {
     assert.deepEqual([...times], [8, 12, 12]);
   });
 
+  it('the accumulator tallies every person as the exact search does, shortcuts included', () => {
+    fc.assert(
+      fc.property(fc.array(arbEvents, { maxLength: 8 }), arbSpec, (persons, s) => {
+        const spec: FunnelSpec = { ...s, order: 'ordered', exclusions: [] };
+        const acc = new FunnelAccumulator(spec);
+        const levels = new Array<number>(spec.stepCount + 1).fill(0);
+        const gaps = Array.from({ length: spec.stepCount }, (): number[] => []);
+        for (const raw of persons) {
+          const events = raw.map((e) => ({ ...e, steps: e.steps & ((1 << s.stepCount) - 1) }));
+          const ev = acc.next();
+          for (const e of events) ev.push(e.t, e.steps, 0, e.inRange);
+          acc.add(null);
+          const r = personFunnel(
+            events.map((e) => ({ ...e, exclusions: 0 })).sort((a, b) => a.t - b.t),
+            spec,
+          );
+          if (r.level === 0) continue;
+          levels[r.level] = (levels[r.level] ?? 0) + 1;
+          for (let k = 1; k < r.times.length; k++)
+            gaps[k]?.push(((r.times[k] ?? 0) - (r.times[k - 1] ?? 0)) / 1000);
+        }
+        // No tally at all when nobody reached step 1.
+        const got = acc.tallies.get(null) ?? {
+          levels: new Array(spec.stepCount + 1).fill(0),
+          gaps,
+        };
+        assert.deepEqual(got.levels, levels);
+        assert.deepEqual(got.gaps, gaps);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('the accumulator falls back to the exact search for undecided persons', () => {
     const spec: FunnelSpec = { stepCount: 2, windowMs: 10, order: 'ordered', exclusions: [] };
     const acc = new FunnelAccumulator(spec);
