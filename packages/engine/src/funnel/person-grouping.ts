@@ -39,9 +39,6 @@ export class PersonGrouping {
   private readonly fill = new Int32Array(PARTITIONS);
   /** Each partition's earlier blocks, full. */
   private readonly full: { ints: Int32Array; times: Float64Array }[][] = [];
-  /** Events in each partition, all blocks. */
-  private readonly counts = new Int32Array(PARTITIONS);
-  events = 0;
 
   /** `firstBlock`: events in each partition's first block (tests make it tiny). */
   constructor(private readonly firstBlock = FIRST_BLOCK) {
@@ -87,8 +84,6 @@ export class PersonGrouping {
     ints[k + 7] = tag;
     times[i] = t;
     this.fill[part] = i + 1;
-    this.counts[part] = (this.counts[part] ?? 0) + 1;
-    this.events++;
   }
 
   /** Copies a partition's blocks, in order, to the front of `ints` and `times`. */
@@ -119,9 +114,15 @@ export class PersonGrouping {
     // Scratch arrays sized for the largest partition, reused by every
     // partition: per partition they added up to several arrays as long as
     // all the events, for the collector to reclaim.
+    // Events per partition, all blocks (counted here, not at every push).
+    const counts = new Int32Array(PARTITIONS);
     let largest = 0;
-    for (let part = 0; part < PARTITIONS; part++)
-      largest = Math.max(largest, this.counts[part] ?? 0);
+    for (let part = 0; part < PARTITIONS; part++) {
+      let n = this.fill[part] ?? 0;
+      for (const block of this.full[part] ?? []) n += block.times.length;
+      counts[part] = n;
+      largest = Math.max(largest, n);
+    }
     const scratch: Scratch = {
       slots: new Int32Array(tableSize(largest)),
       pid: new Int32Array(largest),
@@ -134,7 +135,7 @@ export class PersonGrouping {
     const ints = new Int32Array(largest * STRIDE);
     const times = new Float64Array(largest);
     for (let part = 0; part < PARTITIONS; part++) {
-      const n = this.counts[part] ?? 0;
+      const n = counts[part] ?? 0;
       this.gather(part, ints, times);
       const persons = localPersons(ints, n, scratch);
       const { pid, first } = scratch;
