@@ -211,7 +211,10 @@ interface StreamedColumns {
 }
 
 function streamedColumns(streamed: readonly StreamedColumn[]): StreamedColumns {
-  const at = (c: StreamedColumn) => (streamed.includes(c) ? streamed.indexOf(c) : undefined);
+  const at = (c: StreamedColumn) => {
+    const i = streamed.indexOf(c);
+    return i < 0 ? undefined : i;
+  };
   return { bval: at('bval'), t: streamed.indexOf('t'), s: streamed.indexOf('s'), x: at('x') };
 }
 

@@ -9,7 +9,8 @@ import { toDuckDBParameter } from '../events/duckdb/values.js';
 
 /**
  * Takes one chunk. A handler that returns a promise pauses the result until it
- * settles (a slow consumer, or a test holding a read at a known point).
+ * settles (a slow consumer, or a test holding a read at a known point); the
+ * chunk after it may already be fetched meanwhile, no further one.
  */
 export type ChunkHandler = (chunk: ColumnChunk) => void | Promise<void>;
 
@@ -34,7 +35,8 @@ export async function streamDuckDbChunks(
  *
  * The next chunk is fetched (on DuckDB's side, off the main thread) while
  * `onChunk` handles this one: the benchmark's 3-step funnel (3.9M events) ran
- * up to 1.2× faster, its 20-step funnel (10M) 1.15–1.25× (BENCHMARKS.md).
+ * 1.06–1.21× faster, its 20-step funnel (10M) 1.13–1.21×
+ * (`bench/query/chunk-reads.mjs`).
  */
 export async function readChunks(
   result: DuckDBMaterializedResult,

@@ -4,9 +4,10 @@ import { ESCAPED_TEXT, FIELD_SEPARATOR, ROW_SEPARATOR } from '../../spool/event-
  * Encoded event rows (see `spool/event-rows.ts`) with their person ids as one
  * file for DuckDB's CSV reader: one event per line, its person id first, then
  * its fields, all separated by US, with no quoting. Pairing two files line by
- * line instead (a POSITIONAL JOIN) kept DuckDB's insert on one thread and cost
- * it a second per million rows; copying the rows behind their ids once on the
- * main thread costs a fraction of that (`bench/ingest/row-file.mjs`).
+ * line instead (a POSITIONAL JOIN) kept DuckDB's insert on one thread: a
+ * 1M-event write took 1.43× as long. Copying the rows behind their ids once on
+ * the main thread costs about a quarter of a second per million rows
+ * (`bench/ingest/row-file.mjs`).
  */
 export interface RowFile {
   readonly bytes: Buffer;
