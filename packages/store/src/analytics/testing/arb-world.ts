@@ -61,11 +61,9 @@ export const arbWorld = worldOf(fc.array(arbEvent, { maxLength: 14 }));
  */
 export const arbDenseWorld = worldOf(
   fc.array(
-    arbEvent.chain((e) =>
-      fc
-        .record({ person: fc.constant(0), day: fc.constantFrom(1, 2), hour: fc.nat(23) })
-        .map((dense) => ({ ...e, ...dense })),
-    ),
+    fc
+      .tuple(arbEvent, fc.constantFrom(1, 2), fc.nat(23))
+      .map(([e, day, hour]) => ({ ...e, person: 0, day, hour })),
     { minLength: 3, maxLength: 8 },
   ),
 );
