@@ -9,6 +9,13 @@ const STRIDE = 8;
 const FIRST_BLOCK = 256;
 const MAX_BLOCK = 8192;
 
+/** The events a pass over the persons reads (times in ms): `[from, to)`, starting before `startsBefore`. */
+export interface GroupingWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly startsBefore: number;
+}
+
 /**
  * Groups a flat, unordered stream of events by person in JS, so that the
  * database only filters (no hash aggregation into per-person lists, no sort).
@@ -17,17 +24,11 @@ const MAX_BLOCK = 8192;
  * key (an event-property breakdown's value id, decided per person later).
  *
  * Events are first appended to one of 256 partitions by key hash (sequential
- * writes), then each partition is grouped on its own with a hash table and a
- * counting sort small enough to stay in cache: a single table over a million
- * persons costs a cache miss per event and is several times slower.
+ * writes into chained blocks), then each partition is grouped on its own with
+ * a hash table and a counting sort small enough to stay in cache: a single
+ * table over a million persons costs a cache miss per event and is several
+ * times slower.
  */
-/** The events a pass over the persons reads (times in ms): `[from, to)`, starting before `startsBefore`. */
-export interface GroupingWindow {
-  readonly from: number;
-  readonly to: number;
-  readonly startsBefore: number;
-}
-
 export class PersonGrouping {
   // Each partition appends to its current block and starts a new one, twice
   // as large up to MAX_BLOCK, when it is full: nothing is copied as it grows.
