@@ -52,4 +52,25 @@ describe('person grouping', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keeps every event of one person past the largest block', () => {
+    // One key lands in one partition: 20,000 events fill blocks of 256 … 8,192 and two more at the cap.
+    const grouping = new PersonGrouping();
+    const n = 20_000;
+    for (let i = 0; i < n; i++) grouping.push(1, 2, 3, 4, 0, i, 1 + (i % 3), 0);
+    const seen: number[] = [];
+    let persons = 0;
+    grouping.forEachPerson([{ from: 0, to: n, startsBefore: n }], (ev) => {
+      persons++;
+      for (let i = 0; i < ev.n; i++) {
+        seen.push(ev.t[i] ?? -1);
+        assert.equal(ev.steps[i], 1 + ((ev.t[i] ?? 0) % 3));
+      }
+    });
+    assert.equal(persons, 1);
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      Array.from({ length: n }, (_, i) => i),
+    );
+  });
 });
