@@ -100,26 +100,48 @@ export function planFunnel(
     personProperties: (breakdownKey !== undefined && !attributed) || needsPerson(q),
     columns: (scope) => {
       const env = { scope, projectId: ctx.projectId, asOf: ctx.now, person: PERSON };
-      const bit = (
-        event: string,
-        f: FunnelQuery['filters'],
-        value: number,
-        path: string,
-      ): SqlNode =>
-        sql`(CASE WHEN e.event = ${event} AND coalesce(${filterSql(andFilters(q.filters, f), env, path)}, ${fn.false}) THEN ${fn.toBigint(sql`${value}`)} ELSE 0 END)`;
+      const bits = (marks: readonly Mark[]): SqlNode => {
+        // Marks without a filter share one CASE on the event name, each name
+        // with the OR of its bits: the first WHEN that matches ends it. One
+        // CASE per mark tested every name on every event, and cost a 20-step
+        // funnel's statement about a third of its time.
+        const plain = new Map<string, number>();
+        const filtered: SqlNode[] = [];
+        for (const m of marks) {
+          const f = andFilters(q.filters, m.filters);
+          if (f === undefined) plain.set(m.event, (plain.get(m.event) ?? 0) | m.bit);
+          else
+            filtered.push(
+              sql`(CASE WHEN e.event = ${m.event} AND coalesce(${filterSql(f, env, m.path)}, ${fn.false}) THEN ${fn.bigint(m.bit)} ELSE 0 END)`,
+            );
+        }
+        const byName = [...plain].map(
+          ([event, mask]) => sql`WHEN e.event = ${event} THEN ${fn.bigint(mask)}`,
+        );
+        const terms = byName.length
+          ? [sql`(CASE ${join(byName, ' ')} ELSE ${fn.bigint(0)} END)`, ...filtered]
+          : filtered;
+        return terms.length ? join(terms, ' + ') : fn.bigint(0);
+      };
       return {
         person: PERSON,
         t: fn.toDouble(EpochMsNode.create(text('e.timestamp'))),
-        steps: join(
-          q.steps.map((s, i) => bit(s.event, s.filters, 2 ** i, `steps.${i}.filters`)),
-          ' + ',
+        steps: bits(
+          q.steps.map((s, i) => ({
+            event: s.event,
+            filters: s.filters,
+            bit: 2 ** i,
+            path: `steps.${i}.filters`,
+          })),
         ),
-        excl: q.exclusions.length
-          ? join(
-              q.exclusions.map((x, i) => bit(x.event, undefined, 2 ** i, 'filters')),
-              ' + ',
-            )
-          : fn.toBigint(text('0')),
+        excl: bits(
+          q.exclusions.map((x, i) => ({
+            event: x.event,
+            filters: undefined,
+            bit: 2 ** i,
+            path: 'filters',
+          })),
+        ),
         in_range: sql`e.timestamp < ${InstantNode.create(range.toMs)}`,
         bval: breakdownKey ? breakdownKey(scope) : fn.nullText,
       };
@@ -178,6 +200,15 @@ export function planFunnel(
         }),
     },
   };
+}
+
+/** An event that sets a bit of a mask column (a step's, an exclusion's) when it passes the filters. */
+interface Mark {
+  readonly event: string;
+  readonly filters: FunnelQuery['filters'];
+  readonly bit: number;
+  /** Where the filters are in the query, for errors. */
+  readonly path: string;
 }
 
 /** The fields of each event in the list-per-person form, and their columns. */
