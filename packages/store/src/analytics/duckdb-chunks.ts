@@ -9,8 +9,7 @@ import { toDuckDBParameter } from '../events/duckdb/values.js';
 
 /**
  * Takes one chunk. A handler that returns a promise pauses the result until it
- * settles (a slow consumer, or a test holding a read at a known point); the
- * chunk after it may already be fetched meanwhile, no further one.
+ * settles (a slow consumer, or a test holding a read at a known point).
  */
 export type ChunkHandler = (chunk: ColumnChunk) => void | Promise<void>;
 
@@ -27,38 +26,39 @@ export async function streamDuckDbChunks(
   await readChunks(result, onChunk);
 }
 
+/** Chunks read between turns of the event loop (about 130k rows, a few milliseconds). */
+const CHUNKS_PER_TURN = 64;
+
 /**
  * A materialised result, one data chunk at a time, read in place from the
  * chunk's vectors: no row objects, so JavaScript holds one chunk rather than
  * the result (DuckDB keeps the rest in its own compact form). Reading needs no
  * connection, so the connection may already run the next statement.
  *
- * The next chunk is fetched (on DuckDB's side, off the main thread) while
- * `onChunk` handles this one: the benchmark's 3-step funnel (3.9M events) ran
- * 1.06–1.21× faster, its 20-step funnel (10M) 1.13–1.21×
- * (`bench/query/chunk-reads.mjs`).
+ * Chunks are taken by index, synchronously: fetching each one through the
+ * driver's thread pool cost a hop per 2,048 rows, and left this thread waiting
+ * whenever the handler was quicker than the fetch (as when other threads take
+ * a share of a funnel). The loop still gives the event loop a turn every
+ * {@link CHUNKS_PER_TURN} chunks, so that a long read does not hold up
+ * requests; a handler that returns a promise pauses it until the promise
+ * settles.
  */
 export async function readChunks(
   result: DuckDBMaterializedResult,
   onChunk: ChunkHandler,
 ): Promise<void> {
-  let next = result.fetchChunk();
-  try {
-    for (;;) {
-      const chunk = await next;
-      if (!chunk || chunk.rowCount === 0) return;
-      next = result.fetchChunk();
-      // Only a returned promise is awaited: a synchronous handler costs no extra tick.
-      const paused = onChunk(columnChunk(chunk));
-      if (paused) await paused;
-    }
-  } finally {
-    // A handler that threw leaves one fetch in flight: let it settle unobserved.
-    next.catch(() => undefined);
+  const count = result.chunkCount;
+  for (let i = 0; i < count; i++) {
+    const chunk = result.getChunk(i);
+    if (chunk.rowCount === 0) continue;
+    const paused = onChunk(columnChunk(chunk));
+    if (paused) await paused;
+    else if (i % CHUNKS_PER_TURN === CHUNKS_PER_TURN - 1) await new Promise(setImmediate);
   }
 }
 
-function columnChunk(chunk: DuckDBDataChunk): ColumnChunk {
+/** One DuckDB data chunk as a {@link ColumnChunk}, read in place. */
+export function columnChunk(chunk: DuckDBDataChunk): ColumnChunk {
   return {
     rowCount: chunk.rowCount,
     column: (index) => {
