@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PersonGrouping } from './person-grouping.js';
+import { layoutOf, localPersons, PersonGrouping, tableSize } from './person-grouping.js';
 
 describe('person grouping', () => {
   it('groups exactly by the four key words and the group, whatever the hash does, within each window', () => {
@@ -11,6 +11,8 @@ describe('person grouping', () => {
       g: fc.nat(2),
       t: fc.nat(100),
       s: fc.nat(7),
+      x: fc.nat(3),
+      tag: fc.nat(5),
     });
     const arbWindow = fc
       .tuple(fc.integer({ min: -1, max: 101 }), fc.nat(102), fc.nat(100))
@@ -21,16 +23,37 @@ describe('person grouping', () => {
         fc.array(arbWindow, { minLength: 1, maxLength: 2 }),
         // Tiny first blocks chain many blocks per partition; 256 is the default.
         fc.constantFrom(1, 2, 5, 256),
-        (rows, windows, firstBlock) => {
-          const grouping = new PersonGrouping(firstBlock);
-          for (const r of rows) grouping.push(r.w[0], r.w[1], r.w[2], r.w[3], r.g, r.t, r.s, 0);
+        fc.record({ groups: fc.boolean(), exclusions: fc.boolean(), tags: fc.boolean() }),
+        fc.boolean(),
+        (rows, windows, firstBlock, fields, bulk) => {
+          const grouping = new PersonGrouping({ firstBlock, fields });
+          if (bulk)
+            grouping.pushRows(
+              {
+                words: rows.flatMap((r) => r.w),
+                t: rows.map((r) => r.t),
+                steps: rows.map((r) => r.s),
+                exclusions: rows.map((r) => r.x),
+                groups: rows.map((r) => r.g),
+                tags: rows.map((r) => r.tag),
+              },
+              rows.length,
+            );
+          else
+            for (const r of rows)
+              grouping.push(r.w[0], r.w[1], r.w[2], r.w[3], r.g, r.t, r.s, r.x, r.tag);
+          // An event as one number: its time, steps, exclusions and tag (0 where not kept).
+          const item = (t: number, s: number, x: number, tag: number) =>
+            ((t * 8 + s) * 4 + (fields.exclusions ? x : 0)) * 6 + (fields.tags ? tag : 0);
           const got = windows.map((): string[] => []);
           grouping.forEachPerson(windows, (ev, g, w) => {
             const window = windows[w];
             assert.ok(window);
             const items: number[] = [];
             for (let i = 0; i < ev.n; i++) {
-              items.push((ev.t[i] ?? 0) * 8 + (ev.steps[i] ?? 0));
+              items.push(
+                item(ev.t[i] ?? 0, ev.steps[i] ?? 0, ev.exclusions[i] ?? 0, ev.tags[i] ?? 0),
+              );
               assert.equal(ev.inRange[i] === 1, (ev.t[i] ?? 0) < window.startsBefore);
             }
             got[w]?.push(`${g}:${items.sort((a, b) => a - b).join(',')}`);
@@ -39,8 +62,9 @@ describe('person grouping', () => {
             const want = new Map<string, number[]>();
             for (const r of rows) {
               if (r.t < window.from || r.t >= window.to) continue;
-              const key = JSON.stringify([r.w, r.g]);
-              want.set(key, [...(want.get(key) ?? []), r.t * 8 + r.s]);
+              // Without groups, the group is no part of the key and reads as 0.
+              const key = JSON.stringify([r.w, fields.groups ? r.g : 0]);
+              want.set(key, [...(want.get(key) ?? []), item(r.t, r.s, r.x, r.tag)]);
             }
             const expected = [...want.entries()].map(
               ([k, v]) => `${JSON.parse(k)[1]}:${v.sort((a, b) => a - b).join(',')}`,
@@ -72,5 +96,36 @@ describe('person grouping', () => {
       seen.sort((a, b) => a - b),
       Array.from({ length: n }, (_, i) => i),
     );
+  });
+
+  it('tells keys apart by every word and the group, when they collide in a partition', () => {
+    // Keys that differ from each other in one place only (2,000 per word and
+    // for the group), all in one table: their probes run through each
+    // other's slots, so a comparison that skipped a word would merge some.
+    for (const groups of [true, false]) {
+      const layout = layoutOf({ groups, exclusions: false, tags: false });
+      const keys: number[][] = [[0, 0, 0, 0, 0]];
+      for (let at = 0; at < 5; at++)
+        for (let v = 1; v <= 2_000; v++)
+          keys.push([0, 0, 0, 0, 0].map((_, j) => (j === at ? v : 0)));
+      const n = keys.length * 2;
+      const ints = new Int32Array(n * layout.stride);
+      keys.forEach((k, i) => {
+        for (const at of [i, i + keys.length]) {
+          ints.set(k.slice(0, 4), at * layout.stride);
+          if (layout.group >= 0) ints[at * layout.stride + layout.group] = k[4] ?? 0;
+        }
+      });
+      const scratch = {
+        slots: new Int32Array(tableSize(n)),
+        pid: new Int32Array(n),
+        first: new Int32Array(n),
+      };
+      const persons = localPersons(ints, n, layout, scratch);
+      // Without groups, keys that differ only in their group are one person.
+      assert.equal(persons, groups ? keys.length : keys.length - 2_000);
+      for (let i = 0; i < keys.length; i++)
+        assert.equal(scratch.pid[i], scratch.pid[i + keys.length], `key ${i} seen twice`);
+    }
   });
 });
