@@ -1,11 +1,12 @@
 // Query latency on 10M events / 1M persons / 30 days, DuckDB embedded, 2 threads, warm.
 //   node bench/query/queries.mjs [--events 10000000] [--persons 1000000] [--runs 3]
-//        [--db path/to/file.duckdb] [--only funnel] [--rows] [--clickhouse]
+//        [--db path/to/file.duckdb] [--only funnel] [--rows] [--clickhouse] [--threads N]
 // Data is generated deterministically inside DuckDB (INSERT … SELECT over range()
 // with hash()), so every run sees the same events. Without --db the database is
 // in memory; with it, a file that is generated once and reused (on-disk figures).
 // Each query runs as the server runs it (runAnalyticsQuery): funnels stream
-// column chunks, the others read row objects. Prints best and median of the warm
+// column chunks (with --threads funnel threads, by default the server's), the others
+// read row objects. Prints best and median of the warm
 // runs, then peak RSS. --rows also times funnels shaped from row objects (per-person
 // lists aggregated in DuckDB, as stores without chunk streaming run them). --clickhouse also loads the same events into a local
 // ClickHouse (clickhouse-server from Debian, started and stopped here) and times
@@ -15,6 +16,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { AnalyticsQuery } from '@opsloop/schema';
 import { EVENTS_DDL } from '@opsloop/store';
 import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
+import {
+  defaultFunnelThreads,
+  FunnelThreadPool,
+} from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
 import { DAYS, generateEvents, START } from './_generate.mjs';
@@ -29,6 +34,8 @@ const PERSONS = Number(arg('persons', 1_000_000));
 const RUNS = Number(arg('runs', 3));
 const DB = arg('db', ':memory:');
 const ONLY = arg('only', '');
+// As the server runs them: funnels share their per-person pass with these threads.
+const THREADS = Number(arg('threads', defaultFunnelThreads()));
 
 let peakRss = 0;
 const sampler = setInterval(() => {
@@ -61,7 +68,9 @@ const store = {
     return reader.getRowObjectsJS().map(toJsonSafe);
   },
   executeChunks: (query, onChunk) => streamDuckDbChunks(conn, query, onChunk),
+  funnelThreads: new FunnelThreadPool(THREADS),
 };
+console.log(`funnel threads: ${THREADS} besides the reading one`);
 const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
 const range = { from: '2024-03-01', to: '2024-03-30' };
 const steps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
@@ -151,5 +160,6 @@ clearInterval(sampler);
 console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 
 if (process.argv.includes('--clickhouse')) await clickhouseFunnel(conn, { runs: RUNS });
+await store.funnelThreads.close();
 conn.closeSync();
 db.closeSync();

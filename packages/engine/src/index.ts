@@ -1,4 +1,12 @@
 export { type CompiledAnalyticsQuery, type CompileOptions, compileQuery } from './compile-query.js';
+export {
+  type FunnelRows,
+  FunnelShard,
+  type FunnelShardConfig,
+  mergeTallies,
+  type WindowTallies,
+} from './funnel/funnel-shard.js';
+export type { FunnelShardThreads, OpenedShards } from './funnel/shard-threads.js';
 export { type PlanContext, QueryPlanError, type ResolvedSegment } from './plan/context.js';
 export type { Row } from './plan/plan.js';
 export { resolveSegments, segmentIdsOf } from './plan/segments.js';
@@ -13,5 +21,6 @@ export type {
   ChunkReducer,
   ColumnChunk,
   ColumnValues,
+  ReducerEnv,
 } from './sql/dialect/column-chunk.js';
 export { DuckDbCompiler, duckdbAdapter } from './sql/dialect/duckdb.js';

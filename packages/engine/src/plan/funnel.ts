@@ -1,8 +1,9 @@
 import type { FunnelQuery, FunnelResult, FunnelStepResult } from '@opsloop/schema';
 import { attributedGroup } from '../funnel/attribution.js';
 import { emptyTally, FunnelAccumulator, type FunnelTally } from '../funnel/funnel-accumulator.js';
+import { FunnelShard, mergeTallies } from '../funnel/funnel-shard.js';
 import type { FunnelSpec } from '../funnel/person-funnel.js';
-import { type GroupingWindow, PersonGrouping } from '../funnel/person-grouping.js';
+import type { GroupingWindow } from '../funnel/person-grouping.js';
 import { fn } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
@@ -12,7 +13,7 @@ import {
   type SqlNode,
 } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
-import type { ChunkReducer, ColumnChunk } from '../sql/dialect/column-chunk.js';
+import type { ChunkReducer, ColumnChunk, ReducerEnv } from '../sql/dialect/column-chunk.js';
 import { previousRange, type ResolvedRange, resolveRange } from '../time/date-range.js';
 import { UNIT_MS } from '../time/units.js';
 import { planBothPeriods } from './compare.js';
@@ -184,20 +185,24 @@ export function planFunnel(
     },
     chunked: {
       root: flat,
-      reducer: () =>
-        chunkReducer(spec, {
-          grouped,
-          attributed,
-          columns: streamedColumns(streamed),
-          // Each period reads its events as a query of its own would: from its
-          // start to its end plus the window, starting before its end.
-          windows: periods.map((p) => ({
-            from: p.fromMs,
-            to: p.toMs + windowMs,
-            startsBefore: p.toMs,
-          })),
-          result,
-        }),
+      reducer: (env = {}) =>
+        chunkReducer(
+          spec,
+          {
+            grouped,
+            attributed,
+            columns: streamedColumns(streamed),
+            // Each period reads its events as a query of its own would: from its
+            // start to its end plus the window, starting before its end.
+            windows: periods.map((p) => ({
+              from: p.fromMs,
+              to: p.toMs + windowMs,
+              startsBefore: p.toMs,
+            })),
+            result,
+          },
+          env,
+        ),
     },
   };
 }
@@ -275,48 +280,55 @@ function chunkReducer(
     readonly windows: readonly GroupingWindow[];
     readonly result: (tallies: ReadonlyMap<string | null, FunnelTally>) => FunnelResult;
   },
+  env: ReducerEnv,
 ): ChunkReducer<FunnelResult> {
-  const grouping = new PersonGrouping();
+  const config = {
+    spec,
+    grouped: opts.grouped,
+    attributed: opts.attributed,
+    windows: opts.windows,
+  };
+  // Other threads, when the store has them, each take a share of the persons;
+  // this thread reads the chunks and keeps shard 0.
+  const others = env.funnelThreads?.open(config);
+  const local = new FunnelShard(config, { shard: 0, shards: 1 + (others?.count ?? 0) });
   const groups = new BreakdownValues();
-  const anyStep = spec.order === 'unordered';
-  let noExclusions = new Int32Array(0);
+  let ids = new Int32Array(0);
   return {
     add(chunk: ColumnChunk) {
       const { columns } = opts;
-      const person = chunk.uuid(PERSON_COL);
-      const bval = columns.bval === undefined ? undefined : chunk.column(columns.bval);
-      const t = chunk.numbers(columns.t);
-      const s = chunk.numbers(columns.s);
-      // Without exclusions, zeros of the INTEGER column's own type: the loop below stays monomorphic.
-      if (columns.x === undefined && noExclusions.length < chunk.rowCount)
-        noExclusions = new Int32Array(chunk.rowCount);
-      const x = columns.x === undefined ? noExclusions : chunk.numbers(columns.x);
-      for (let row = 0; row < chunk.rowCount; row++) {
-        const g = bval ? groups.idOf(str(bval.get(row))) : 0;
-        const w = row * 4;
-        grouping.push(
-          person[w] ?? 0,
-          person[w + 1] ?? 0,
-          person[w + 2] ?? 0,
-          person[w + 3] ?? 0,
-          opts.attributed ? 0 : g,
-          t[row] ?? 0,
-          s[row] ?? 0,
-          x[row] ?? 0,
-          g,
-        );
+      const n = chunk.rowCount;
+      let g: Int32Array | undefined;
+      if (columns.bval !== undefined) {
+        const bval = chunk.column(columns.bval);
+        if (ids.length < n) ids = new Int32Array(n);
+        for (let row = 0; row < n; row++) ids[row] = groups.idOf(str(bval.get(row)));
+        g = ids;
       }
+      const rows = {
+        words: chunk.uuid(PERSON_COL),
+        t: chunk.numbers(columns.t),
+        s: chunk.numbers(columns.s),
+        x: columns.x === undefined ? undefined : chunk.numbers(columns.x),
+        g,
+      };
+      // The other threads first, so that they work while this one pushes.
+      const wait = others?.write(rows, n);
+      local.push(rows, n);
+      return wait;
     },
-    finish() {
+    async finish() {
       const { values } = groups;
-      const accs = opts.windows.map(() => new FunnelAccumulator(spec));
-      grouping.forEachPerson(opts.windows, (events, g, w) => {
-        const group = opts.attributed ? attributedGroup(events, { anyStep, values }) : g;
-        if (group !== undefined) accs[w]?.add(values[group] ?? null, events);
-      });
-      const [current, previous] = accs.map((acc) => opts.result(acc.tallies));
+      // Asked first: the other shards tally while this thread tallies its own.
+      const theirs = others?.finish(values);
+      const tallies = local.finish(values);
+      for (const t of (await theirs) ?? []) mergeTallies(tallies, t);
+      const [current, previous] = tallies.map((t) => opts.result(t));
       if (!current) throw new Error('a funnel needs a period');
       return previous ? { ...current, previous: stripPrevious(previous) } : current;
+    },
+    cancel() {
+      others?.cancel();
     },
   };
 }

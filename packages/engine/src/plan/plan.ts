@@ -1,5 +1,5 @@
 import type { SqlNode } from '../sql/ast/nodes.js';
-import type { ChunkReducer } from '../sql/dialect/column-chunk.js';
+import type { ChunkReducer, ReducerEnv } from '../sql/dialect/column-chunk.js';
 import { MAX_BUCKETS } from '../time/date-range.js';
 import { QueryPlanError } from './context.js';
 
@@ -15,7 +15,7 @@ export interface Plan<R> {
    */
   readonly chunked?: {
     readonly root: SqlNode;
-    readonly reducer: () => ChunkReducer<R>;
+    readonly reducer: (env?: ReducerEnv) => ChunkReducer<R>;
     /** With `compare`: the reducer's result already holds the previous period's (no `previous` run). */
     readonly bothPeriods?: boolean | undefined;
   };

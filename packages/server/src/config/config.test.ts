@@ -29,6 +29,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the funnel threads, leaving the default to the store when unset', () => {
+    assert.equal(loadConfig({}, { cwd: '/' }).funnelThreads, undefined);
+    assert.equal(loadConfig({ OPSLOOP_FUNNEL_THREADS: '0' }, { cwd: '/' }).funnelThreads, 0);
+    assert.equal(loadConfig({ OPSLOOP_FUNNEL_THREADS: '3' }, { cwd: '/' }).funnelThreads, 3);
+    for (const bad of ['-1', '1.5', 'many'])
+      assert.throws(
+        () => loadConfig({ OPSLOOP_FUNNEL_THREADS: bad }, { cwd: '/' }),
+        /OPSLOOP_FUNNEL_THREADS/,
+      );
+  });
+
   it('names the variable that is wrong', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' }, { cwd: '/' }),

@@ -29,6 +29,12 @@ const EnvSchema = z.object({
   OPSLOOP_EVENTS_URL: z.string().optional(),
   /** postgres://… selects the PostgreSQL metadata store; unset means embedded SQLite. */
   OPSLOOP_DATABASE_URL: z.string().optional(),
+  /**
+   * Threads that take a share of a funnel's per-person pass on the embedded
+   * store, besides the main one; 0 keeps it on the main thread. Unset: one
+   * fewer than the machine's cores, at most three.
+   */
+  OPSLOOP_FUNNEL_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 export interface Config {
@@ -42,6 +48,8 @@ export interface Config {
   readonly trustProxy: boolean | readonly string[];
   readonly eventsUrl: string | undefined;
   readonly databaseUrl: string | undefined;
+  /** Undefined: the embedded store's default. */
+  readonly funnelThreads: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +93,7 @@ export function loadConfig(
     trustProxy: parseTrustProxy(e.OPSLOOP_TRUST_PROXY),
     eventsUrl: e.OPSLOOP_EVENTS_URL,
     databaseUrl: e.OPSLOOP_DATABASE_URL,
+    funnelThreads: e.OPSLOOP_FUNNEL_THREADS,
   });
 }
 

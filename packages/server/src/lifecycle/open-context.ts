@@ -61,6 +61,7 @@ export async function openContext(
       log,
       now,
       background: true,
+      funnelThreads: config.funnelThreads,
       ...(scaleOut && {
         events: scaleOut.node
           ? clusterNodeEvents(scaleOut.events, {

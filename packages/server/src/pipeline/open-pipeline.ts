@@ -37,6 +37,8 @@ export interface PipelineOptions {
   readonly background?: boolean;
   readonly maxEventsPerFlush?: number;
   readonly flushIntervalMs?: number;
+  /** Threads for funnels on the embedded event store (`DuckDBEventStore`'s option). */
+  readonly funnelThreads?: number | undefined;
   /** Flush into this store instead of `<dataDir>/events.duckdb` (ClickHouse); the pipeline closes it. */
   readonly events?: EventStore;
   /** Resolve identities here instead of `<dataDir>/identity.sqlite` (PostgreSQL); the pipeline closes it. */
@@ -54,7 +56,12 @@ export interface PipelineOptions {
  * await pipeline.close();             // flushed into DuckDB
  */
 export async function openPipeline(o: PipelineOptions): Promise<IngestPipeline> {
-  const events = o.events ?? (await DuckDBEventStore.open(join(o.dataDir, 'events.duckdb')));
+  const events =
+    o.events ??
+    (await DuckDBEventStore.open(
+      join(o.dataDir, 'events.duckdb'),
+      o.funnelThreads === undefined ? {} : { funnelThreads: o.funnelThreads },
+    ));
   const identity = o.identity ?? SqliteIdentityStore.open(join(o.dataDir, 'identity.sqlite'));
   const spool = Spool.open(join(o.dataDir, 'spool.sqlite'), o.now ? { now: o.now } : {});
   const flusher = new Flusher({

@@ -15,6 +15,7 @@ import {
   type RunningClickHouse,
   startClickHouse,
 } from '../testing/clickhouse/start-clickhouse.js';
+import { FunnelThreadPool } from './funnel-threads/funnel-thread-pool.js';
 import { type AnalyticsSource, runAnalyticsQuery } from './run-query.js';
 import {
   arbDenseWorld,
@@ -75,6 +76,8 @@ interface Target {
   readonly crowdedWorlds: fc.Arbitrary<World>;
   /** Makes the world's data queryable and returns its project id. */
   use(world: World, data: RefData): Promise<string>;
+  /** The same store with threads that share streamed funnels, where it has them. */
+  readonly threaded?: AnalyticsSource | undefined;
   readonly runs: (n: number) => number;
 }
 
@@ -193,6 +196,12 @@ function properties(target: () => Target): void {
           const rowsOnly = { dialect: db.dialect, execute: db.execute.bind(db) };
           const viaRows = await runAnalyticsQuery(rowsOnly, q, ctx);
           assert.deepEqual(canon(sortGroups(viaRows)), canon(sortGroups(want)));
+          // And split over threads, persons sharded by key.
+          const { threaded } = target();
+          if (threaded) {
+            const split = await runAnalyticsQuery(threaded, q, ctx);
+            assert.deepEqual(canon(sortGroups(split)), canon(sortGroups(want)));
+          }
         },
       ),
       { numRuns: target().runs(80) },
@@ -416,6 +425,12 @@ function properties(target: () => Target): void {
           const rowsOnly = { dialect: db.dialect, execute: db.execute.bind(db) };
           const viaRows = await runAnalyticsQuery(rowsOnly, q, ctx);
           assert.deepEqual(canon(sortGroups(viaRows)), canon(sortGroups(want)));
+          // And split over threads, persons sharded by key.
+          const { threaded } = target();
+          if (threaded) {
+            const split = await runAnalyticsQuery(threaded, q, ctx);
+            assert.deepEqual(canon(sortGroups(split)), canon(sortGroups(want)));
+          }
           const without = AnalyticsQuery.parse(base);
           if (
             without.kind === 'funnel' &&
@@ -434,14 +449,25 @@ function properties(target: () => Target): void {
 
 describe('analytics engine on DuckDB agrees with the reference', () => {
   let db: MemoryDuckDb;
+  // Two threads and the caller: three shards, so that a shard past the first is exercised too.
+  const pool = new FunnelThreadPool(2);
+  let threaded: AnalyticsSource;
   before(async () => {
     db = await MemoryDuckDb.open();
+    threaded = {
+      dialect: db.dialect,
+      execute: db.execute.bind(db),
+      executeChunks: db.executeChunks.bind(db),
+      funnelThreads: pool,
+    };
   });
   after(async () => {
     await db.close();
+    await pool.close();
   });
   properties(() => ({
     source: db,
+    threaded,
     worlds: arbWorld,
     crowdedWorlds: arbDenseWorld,
     use: async (_, data) => {

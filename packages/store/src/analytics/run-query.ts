@@ -4,6 +4,7 @@ import {
   type CompiledQuery,
   type CompileOptions,
   compileQuery,
+  type FunnelShardThreads,
 } from '@opsloop/engine';
 import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
 import type { EventStore } from '../events/event-store.js';
@@ -18,8 +19,10 @@ export type AnalyticsSource = Pick<EventStore, 'dialect' | 'execute'> & {
   /** Streams the result as column chunks; large results (funnels) use it when present. */
   readonly executeChunks?: (
     query: CompiledQuery,
-    onChunk: (chunk: ColumnChunk) => void,
+    onChunk: (chunk: ColumnChunk) => void | Promise<void>,
   ) => Promise<void>;
+  /** Threads that take a share of a streamed funnel's per-person pass. */
+  readonly funnelThreads?: FunnelShardThreads | undefined;
 };
 
 export async function runAnalyticsQuery(
@@ -46,7 +49,12 @@ async function runChunked(
   store: AnalyticsSource,
   q: NonNullable<CompiledAnalyticsQuery['chunked']>,
 ): Promise<AnalyticsResult> {
-  const reducer = q.reducer();
-  await store.executeChunks?.(q.compiled, (chunk) => reducer.add(chunk));
+  const reducer = q.reducer({ funnelThreads: store.funnelThreads });
+  try {
+    await store.executeChunks?.(q.compiled, (chunk) => reducer.add(chunk));
+  } catch (err) {
+    reducer.cancel();
+    throw err;
+  }
   return reducer.finish();
 }

@@ -1,3 +1,4 @@
+import type { FunnelShardThreads } from '../../funnel/shard-threads.js';
 import type { CompiledQuery } from '../compiled-query.js';
 
 /**
@@ -29,16 +30,27 @@ export interface ColumnValues {
   get(row: number): unknown;
 }
 
-/** Folds chunks into a result; a fresh reducer per execution. */
+/**
+ * Folds chunks into a result; a fresh reducer per execution. `add` may return
+ * a promise: the reader waits for it before handing over the next chunk.
+ * `cancel` releases what the reducer holds when the read fails midway.
+ */
 export interface ChunkReducer<R> {
-  add(chunk: ColumnChunk): void;
-  finish(): R;
+  add(chunk: ColumnChunk): void | Promise<void>;
+  finish(): Promise<R>;
+  cancel(): void;
+}
+
+/** What the store offers a reducer besides the chunks. */
+export interface ReducerEnv {
+  /** Threads that take a share of a funnel's per-person pass. */
+  readonly funnelThreads?: FunnelShardThreads | undefined;
 }
 
 /** A query to stream as column chunks, and the reducer that folds them. */
 export interface ChunkedQuery<R> {
   readonly compiled: CompiledQuery;
-  readonly reducer: () => ChunkReducer<R>;
+  readonly reducer: (env?: ReducerEnv) => ChunkReducer<R>;
   /** With `compare`: the reducer's result already holds the previous period's. */
   readonly bothPeriods?: boolean | undefined;
 }

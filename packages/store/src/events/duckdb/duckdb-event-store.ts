@@ -6,6 +6,10 @@ import {
 } from '@duckdb/node-api';
 import type { CompiledQuery } from '@opsloop/engine';
 import { type ChunkHandler, readChunks } from '../../analytics/duckdb-chunks.js';
+import {
+  defaultFunnelThreads,
+  FunnelThreadPool,
+} from '../../analytics/funnel-threads/funnel-thread-pool.js';
 import { encodeEventRows, FIELD_SEPARATOR } from '../../spool/event-rows.js';
 import {
   type EncodedEvents,
@@ -40,6 +44,12 @@ export interface DuckDBEventStoreOptions {
   readonly fileLoadFromChars?: number;
   /** Called after each committed write with where its time went (for profiling). */
   readonly onWrite?: (timing: WriteTiming) => void;
+  /**
+   * Threads, besides the one reading the results, that take a share of a
+   * streamed funnel's per-person pass; 0 keeps it on the reading thread.
+   * Default: one fewer than the machine's cores, at most three.
+   */
+  readonly funnelThreads?: number;
 }
 
 /** Milliseconds spent by one `writeEncoded`, by phase. */
@@ -70,6 +80,8 @@ export class DuckDBEventStore implements EventStore {
   private readonly writes = new Serial();
   private readonly reads = new Serial();
   private readonly probes = new Serial();
+  /** Streamed funnels take these threads' help (see `runAnalyticsQuery`). */
+  readonly funnelThreads: FunnelThreadPool;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -79,7 +91,10 @@ export class DuckDBEventStore implements EventStore {
     private readonly prober: DuckDBConnection,
     private readonly loading: RowLoading,
     private readonly onWrite: ((timing: WriteTiming) => void) | undefined,
-  ) {}
+    funnelThreads: number,
+  ) {
+    this.funnelThreads = new FunnelThreadPool(funnelThreads);
+  }
 
   static async open(
     path: string,
@@ -112,6 +127,7 @@ export class DuckDBEventStore implements EventStore {
       prober,
       { scratch, fileFromChars: options.fileLoadFromChars ?? FILE_LOAD_FROM_CHARS },
       options.onWrite,
+      options.funnelThreads ?? defaultFunnelThreads(),
     );
   }
 
@@ -359,6 +375,7 @@ export class DuckDBEventStore implements EventStore {
     await this.probes.run(async () => this.prober.closeSync());
     this.instance.closeSync();
     await this.loading.scratch.close();
+    await this.funnelThreads.close();
   }
 
   private async readWatermark(): Promise<number> {
