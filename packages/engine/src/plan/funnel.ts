@@ -18,7 +18,7 @@ import { previousRange, type ResolvedRange, resolveRange } from '../time/date-ra
 import { UNIT_MS } from '../time/units.js';
 import { planBothPeriods } from './compare.js';
 import type { PlanContext } from './context.js';
-import { filterSql } from './filter-sql.js';
+import { type FilterEnv, filterSql } from './filter-sql.js';
 import type { Plan, Row } from './plan.js';
 import { field, num, str } from './plan.js';
 import { type PropertyScope, propertyText } from './properties.js';
@@ -101,29 +101,7 @@ export function planFunnel(
     personProperties: (breakdownKey !== undefined && !attributed) || needsPerson(q),
     columns: (scope) => {
       const env = { scope, projectId: ctx.projectId, asOf: ctx.now, person: PERSON };
-      const bits = (marks: readonly Mark[]): SqlNode => {
-        // Marks without a filter share one CASE on the event name, each name
-        // with the OR of its bits: the first WHEN that matches ends it. One
-        // CASE per mark tested every name on every event, and cost a 20-step
-        // funnel's statement about a third of its time.
-        const plain = new Map<string, number>();
-        const filtered: SqlNode[] = [];
-        for (const m of marks) {
-          const f = andFilters(q.filters, m.filters);
-          if (f === undefined) plain.set(m.event, (plain.get(m.event) ?? 0) | m.bit);
-          else
-            filtered.push(
-              sql`(CASE WHEN e.event = ${m.event} AND coalesce(${filterSql(f, env, m.path)}, ${fn.false}) THEN ${fn.bigint(m.bit)} ELSE 0 END)`,
-            );
-        }
-        const byName = [...plain].map(
-          ([event, mask]) => sql`WHEN e.event = ${event} THEN ${fn.bigint(mask)}`,
-        );
-        const terms = byName.length
-          ? [sql`(CASE ${join(byName, ' ')} ELSE ${fn.bigint(0)} END)`, ...filtered]
-          : filtered;
-        return terms.length ? join(terms, ' + ') : fn.bigint(0);
-      };
+      const bits = (marks: readonly Mark[]) => markBits(marks, q.filters, env);
       return {
         person: PERSON,
         t: fn.toDouble(EpochMsNode.create(text('e.timestamp'))),
@@ -214,6 +192,37 @@ interface Mark {
   readonly bit: number;
   /** Where the filters are in the query, for errors. */
   readonly path: string;
+}
+
+/**
+ * The SQL of a mask column: each mark's bit where the event is its event and
+ * passes its filters (and the query's). Marks without a filter share one
+ * CASE on the event name, each name with the OR of its bits, so that the
+ * first WHEN that matches ends it: a CASE per mark tested every name on every
+ * event, about a third of a 20-step funnel's statement.
+ */
+function markBits(
+  marks: readonly Mark[],
+  filters: FunnelQuery['filters'],
+  env: FilterEnv,
+): SqlNode {
+  const plain = new Map<string, number>();
+  const filtered: SqlNode[] = [];
+  for (const m of marks) {
+    const f = andFilters(filters, m.filters);
+    if (f === undefined) plain.set(m.event, (plain.get(m.event) ?? 0) | m.bit);
+    else
+      filtered.push(
+        sql`(CASE WHEN e.event = ${m.event} AND coalesce(${filterSql(f, env, m.path)}, ${fn.false}) THEN ${fn.bigint(m.bit)} ELSE 0 END)`,
+      );
+  }
+  const byName = [...plain].map(
+    ([event, mask]) => sql`WHEN e.event = ${event} THEN ${fn.bigint(mask)}`,
+  );
+  const terms = byName.length
+    ? [sql`(CASE ${join(byName, ' ')} ELSE ${fn.bigint(0)} END)`, ...filtered]
+    : filtered;
+  return terms.length ? join(terms, ' + ') : fn.bigint(0);
 }
 
 /** The fields of each event in the list-per-person form, and their columns. */

@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { AnalyticsQuery } from '@opsloop/schema';
+import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
+import { DuckDBEventStore } from '@opsloop/store/events/duckdb/duckdb-event-store';
 import pino from 'pino';
 import { openPipeline } from './open-pipeline.js';
 
@@ -42,6 +45,43 @@ describe('ingest pipeline', () => {
     assert.equal(p.stats().duplicatesSkipped, 5);
     assert.equal(p.stats().spooledEvents, 0);
     await p.close();
+  });
+
+  it('gives the embedded store its funnel threads, whose funnels agree with the reading thread', async () => {
+    const day = Date.UTC(2024, 0, 1);
+    const events = Array.from({ length: 300 }, (_, i) =>
+      sampleEvent({
+        distinctId: `u${Math.floor(i / 5)}`,
+        event: ['visit', 'signup', 'buy'][i % 3] ?? 'visit',
+        timestamp: day + i * 60_000,
+      }),
+    );
+    const query = AnalyticsQuery.parse({
+      kind: 'funnel',
+      dateRange: { from: '2024-01-01', to: '2024-01-01' },
+      steps: [{ event: 'visit' }, { event: 'signup' }, { event: 'buy' }],
+      window: { value: 1, unit: 'day' },
+    });
+    const counts = [];
+    for (const funnelThreads of [0, 2]) {
+      const p = await openPipeline({ dataDir: freshDir(), log, funnelThreads });
+      assert.ok(p.events instanceof DuckDBEventStore);
+      assert.equal(p.events.funnelThreads.size, funnelThreads);
+      await p.sink.accept(events);
+      await p.flusher.drain();
+      const r = await runAnalyticsQuery(p.events, query, {
+        projectId: 'p1',
+        timezone: 'UTC',
+        now: day,
+      });
+      counts.push('steps' in r ? r.steps.map((s) => s.count) : r);
+      await p.close();
+    }
+    // 60 persons of five events each, visit, signup and buy in turn: every one converts.
+    assert.deepEqual(counts, [
+      [60, 60, 60],
+      [60, 60, 60],
+    ]);
   });
 
   it('merges events sent before an identify that arrives later, and counts the person once', async () => {
