@@ -164,7 +164,10 @@ class ThreadShards implements OpenedShards {
           this.fill = 0;
         }
         const k = Math.min(n - from, BATCH_ROWS - this.fill);
-        copyRows(rows, from, k, this.batches[this.current] as SharedRows, this.fill);
+        copyRows(rows, from, k, this.batches[this.current] as SharedRows, this.fill, {
+          x: this.hasX,
+          g: this.hasG,
+        });
         from += k;
         this.fill += k;
         if (this.fill === BATCH_ROWS) this.send();
@@ -245,15 +248,26 @@ class ThreadShards implements OpenedShards {
   }
 }
 
-/** Copies rows `[from, from + k)` into the batch at row `at`; absent columns become zeros. */
-function copyRows(rows: FunnelRows, from: number, k: number, to: SharedRows, at: number): void {
+/**
+ * Copies rows `[from, from + k)` into the batch at row `at`. The exclusion
+ * and group columns are copied only when the query has them (the thread is
+ * told not to read them otherwise); one absent in these rows reads as zeros.
+ */
+function copyRows(
+  rows: FunnelRows,
+  from: number,
+  k: number,
+  to: SharedRows,
+  at: number,
+  has: { readonly x: boolean; readonly g: boolean },
+): void {
   copy(rows.words, from * 4, k * 4, to.words, at * 4);
   copy(rows.t, from, k, to.t, at);
   copy(rows.s, from, k, to.s, at);
   if (rows.x) copy(rows.x, from, k, to.x, at);
-  else to.x.fill(0, at, at + k);
+  else if (has.x) to.x.fill(0, at, at + k);
   if (rows.g) copy(rows.g, from, k, to.g, at);
-  else to.g.fill(0, at, at + k);
+  else if (has.g) to.g.fill(0, at, at + k);
 }
 
 type Typed = Int32Array | Float64Array;
