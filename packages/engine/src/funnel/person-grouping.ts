@@ -133,7 +133,7 @@ export class PersonGrouping {
     }
   }
 
-  /** One event; see {@link pushRows} for many. */
+  /** One event; an absent group field ignores `group`. */
   push(
     w0: number,
     w1: number,
@@ -145,47 +145,46 @@ export class PersonGrouping {
     exclusions: number,
     tag = 0,
   ): void {
-    const g = this.layout.group < 0 ? 0 : group;
-    const part = hash(w0, w1, w2, w3, g) >>> (32 - PARTITION_BITS);
-    if (this.kept[part] === 0) return;
-    let i = this.fill[part] ?? 0;
-    if (i === (this.times[part]?.length ?? 0)) i = this.newBlock(part);
-    this.write(part, i, w0, w1, w2, w3, g, t, steps, exclusions, tag);
+    this.add(w0, w1, w2, w3, this.layout.group < 0 ? 0 : group, t, steps, exclusions, tag);
   }
 
-  /**
-   * Rows `[0, n)` of parallel columns (row `r`'s key words at `words[4r …]`),
-   * in one loop: a call per event cost more than its hashing and copying.
-   */
+  /** Rows `[0, n)` of parallel columns, as a funnel's shards receive them. */
   pushRows(rows: GroupingRows, n: number): void {
     const { words, t, steps, exclusions, groups, tags } = rows;
-    const { kept, fill, times } = this;
     const keyed = this.layout.group >= 0;
     for (let r = 0; r < n; r++) {
       const w = r * 4;
-      const w0 = words[w] ?? 0;
-      const w1 = words[w + 1] ?? 0;
-      const w2 = words[w + 2] ?? 0;
-      const w3 = words[w + 3] ?? 0;
-      const group = keyed ? (groups[r] ?? 0) : 0;
-      const part = hash(w0, w1, w2, w3, group) >>> (32 - PARTITION_BITS);
-      if (kept[part] === 0) continue;
-      let i = fill[part] ?? 0;
-      if (i === (times[part]?.length ?? 0)) i = this.newBlock(part);
-      this.write(
-        part,
-        i,
-        w0,
-        w1,
-        w2,
-        w3,
-        group,
+      this.add(
+        words[w] ?? 0,
+        words[w + 1] ?? 0,
+        words[w + 2] ?? 0,
+        words[w + 3] ?? 0,
+        keyed ? (groups[r] ?? 0) : 0,
         t[r] ?? 0,
         steps[r] ?? 0,
         exclusions[r] ?? 0,
         tags[r] ?? 0,
       );
     }
+  }
+
+  /** Appends an event to its partition, if this grouping keeps it. */
+  private add(
+    w0: number,
+    w1: number,
+    w2: number,
+    w3: number,
+    group: number,
+    t: number,
+    steps: number,
+    exclusions: number,
+    tag: number,
+  ): void {
+    const part = hash(w0, w1, w2, w3, group) >>> (32 - PARTITION_BITS);
+    if (this.kept[part] === 0) return;
+    let i = this.fill[part] ?? 0;
+    if (i === (this.times[part]?.length ?? 0)) i = this.newBlock(part);
+    this.write(part, i, w0, w1, w2, w3, group, t, steps, exclusions, tag);
   }
 
   private write(
