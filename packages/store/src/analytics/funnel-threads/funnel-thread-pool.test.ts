@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import {
   type FunnelRows,
   FunnelShard,
@@ -143,5 +148,29 @@ describe('funnel thread pool', () => {
     await closing.close();
     assert.equal(closing.open(config), undefined);
     assert.throws(() => new FunnelThreadPool(-1), /whole number/);
+  });
+
+  it('keeps the process alive while a query waits on a thread, and not after', async () => {
+    // A script whose only pending work is the thread's tally, and that never closes the pool:
+    // it must print the tally (not exit early) and then exit by itself (not hang).
+    const pool = new URL('./funnel-thread-pool.js', import.meta.url).href;
+    const script = `
+      import { FunnelThreadPool } from ${JSON.stringify(pool)};
+      const config = ${JSON.stringify(config)};
+      const others = new FunnelThreadPool(1).open(config);
+      const words = Int32Array.from({ length: 400 }, (_, i) => i * 7919);
+      await others.write({ words, t: new Float64Array(100), s: new Int32Array(100).fill(1) }, 100);
+      const [tallies] = await others.finish([null]);
+      console.log('tallied', tallies[0].get(null)?.levels[1] ?? 0);
+    `;
+    const dir = mkdtempSync(join(tmpdir(), 'opsloop-funnel-threads-'));
+    const file = join(dir, 'alive.mjs');
+    writeFileSync(file, script);
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [file], { timeout: 20_000 }).finally(() =>
+      rmSync(dir, { recursive: true, force: true }),
+    );
+    const tallied = Number(/tallied (\d+)/.exec(stdout)?.[1]);
+    assert.ok(tallied > 0 && tallied < 100, `the thread's share of 100 persons: ${stdout}`);
   });
 });

@@ -40,8 +40,6 @@ class FunnelThread {
   dead = false;
 
   constructor(private readonly worker: Worker) {
-    // Idle threads do not keep the process alive.
-    worker.unref();
     worker.on('message', (m: FromFunnelThread) => {
       const l = this.listeners.get(m.query);
       if (!l) return;
@@ -53,13 +51,24 @@ class FunnelThread {
       this.dead = true;
       for (const l of this.listeners.values()) l.fail(err);
       this.listeners.clear();
+      worker.unref();
     };
     worker.on('error', (err) => die(new Error(`a funnel thread crashed: ${err.message}`)));
     worker.on('exit', (code) => die(new Error(`a funnel thread exited (code ${code})`)));
+    // After the listeners, which would take the reference back: an idle
+    // thread does not keep the process alive; one a query waits on does.
+    worker.unref();
   }
 
   post(m: ToFunnelThread): void {
+    if (this.listeners.size > 0) this.worker.ref();
     this.worker.postMessage(m);
+  }
+
+  /** Stops listening for a query; with none left, the thread no longer keeps the process alive. */
+  forget(query: number): void {
+    this.listeners.delete(query);
+    if (this.listeners.size === 0) this.worker.unref();
   }
 
   terminate(): Promise<number> {
@@ -134,7 +143,7 @@ class ThreadShards implements OpenedShards {
           thread.listeners.set(query, {
             ack: (batch) => this.acked(batch),
             tallies: (tallies) => {
-              thread.listeners.delete(query);
+              thread.forget(query);
               resolve(tallies);
             },
             fail: (err) => {
@@ -238,7 +247,7 @@ class ThreadShards implements OpenedShards {
     if (this.failure) return;
     this.failure = err;
     for (const t of this.threads) {
-      t.listeners.delete(this.query);
+      t.forget(this.query);
       if (!t.dead) t.post({ type: 'cancel', query: this.query });
     }
     // A writer waiting for a batch wakes up to the failure.
