@@ -172,7 +172,7 @@ describe('Spool', () => {
     await spool.close();
   });
 
-  it('does not keep the process alive once no accept waits on the writer thread', () => {
+  it('does not keep the process alive while no accept waits on the writer thread', () => {
     // A script that accepts one batch and never closes the spool must still exit.
     const script = `
       const { Spool } = await import(${JSON.stringify(new URL('./spool.js', import.meta.url).href)});
@@ -186,5 +186,20 @@ describe('Spool', () => {
     assert.equal(child.signal, null, 'the process had to be killed: the writer kept it alive');
     assert.equal(child.status, 0, child.stderr);
     assert.equal(child.stdout.trim(), '1');
+    // Nor before the first accept: a spool opened and left alone.
+    const idle = join(dir, 'left-idle.mjs');
+    writeFileSync(
+      idle,
+      `const { Spool } = await import(${JSON.stringify(new URL('./spool.js', import.meta.url).href)});
+      Spool.open(${JSON.stringify(freshPath())});
+      console.log('opened');`,
+    );
+    const idleChild = spawnSync(process.execPath, [idle], { timeout: 15_000, encoding: 'utf8' });
+    assert.equal(
+      idleChild.signal,
+      null,
+      'the process had to be killed: an idle writer kept it alive',
+    );
+    assert.equal(idleChild.stdout.trim(), 'opened');
   });
 });

@@ -68,8 +68,6 @@ export class Spool {
     private readonly writer: Worker,
     private readonly now: () => number,
   ) {
-    // The thread keeps the process alive only while a caller waits on it.
-    writer.unref();
     writer.on('message', (m: WriterReply) => {
       if (m.type === 'closed') return;
       const err = m.type === 'failed' ? new Error(`spool commit failed: ${m.message}`) : undefined;
@@ -86,6 +84,9 @@ export class Spool {
     writer.on('exit', (code) => {
       if (!this.closed) this.fail(new Error(`the spool writer stopped (exit code ${code})`));
     });
+    // The thread keeps the process alive only while a caller waits on it. After
+    // the listeners: adding a 'message' listener takes the reference back.
+    writer.unref();
   }
 
   static open(path: string, options: { now?: () => number } = {}): Spool {
