@@ -8,6 +8,7 @@ import {
 } from '@opsloop/engine';
 import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
 import type { EventStore } from '../events/event-store.js';
+import { FunnelThreadError } from './funnel-threads/funnel-thread-pool.js';
 
 /**
  * Answers an analytics query on an event store: compile for the store's
@@ -49,7 +50,22 @@ async function runChunked(
   store: AnalyticsSource,
   q: NonNullable<CompiledAnalyticsQuery['chunked']>,
 ): Promise<AnalyticsResult> {
-  const reducer = q.reducer({ funnelThreads: store.funnelThreads });
+  try {
+    return await readAndFold(store, q, store.funnelThreads);
+  } catch (err) {
+    // A funnel thread that failed (a crash, its memory) costs a second read
+    // on this thread, not the answer.
+    if (!(err instanceof FunnelThreadError) || !store.funnelThreads) throw err;
+    return readAndFold(store, q, undefined);
+  }
+}
+
+async function readAndFold(
+  store: AnalyticsSource,
+  q: NonNullable<CompiledAnalyticsQuery['chunked']>,
+  funnelThreads: FunnelShardThreads | undefined,
+): Promise<AnalyticsResult> {
+  const reducer = q.reducer({ funnelThreads });
   try {
     await store.executeChunks?.(q.compiled, (chunk) => reducer.add(chunk));
   } catch (err) {

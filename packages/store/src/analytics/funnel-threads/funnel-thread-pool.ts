@@ -15,6 +15,11 @@ import {
   type ToFunnelThread,
 } from './messages.js';
 
+/** A funnel thread failed or stopped: the query can be answered again without threads. */
+export class FunnelThreadError extends Error {
+  override readonly name = 'FunnelThreadError';
+}
+
 /** Batches one query may have in flight before its reader waits (about 5 MB). */
 const MAX_BATCHES = 4;
 
@@ -45,7 +50,7 @@ class FunnelThread {
       if (!l) return;
       if (m.type === 'ack') l.ack(m.batch);
       else if (m.type === 'tallies') l.tallies(m.tallies);
-      else l.fail(new Error(`a funnel thread failed: ${m.message}`));
+      else l.fail(new FunnelThreadError(`a funnel thread failed: ${m.message}`));
     });
     const die = (err: Error) => {
       this.dead = true;
@@ -53,8 +58,12 @@ class FunnelThread {
       this.listeners.clear();
       worker.unref();
     };
-    worker.on('error', (err) => die(new Error(`a funnel thread crashed: ${err.message}`)));
-    worker.on('exit', (code) => die(new Error(`a funnel thread exited (code ${code})`)));
+    worker.on('error', (err) =>
+      die(new FunnelThreadError(`a funnel thread crashed: ${err.message}`)),
+    );
+    worker.on('exit', (code) =>
+      die(new FunnelThreadError(`a funnel thread exited (code ${code})`)),
+    );
     // After the listeners, which would take the reference back: an idle
     // thread does not keep the process alive; one a query waits on does.
     worker.unref();

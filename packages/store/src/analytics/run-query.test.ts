@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FunnelShardThreads } from '@opsloop/engine';
+import { AnalyticsQuery } from '@opsloop/schema';
+import { FunnelThreadError, FunnelThreadPool } from './funnel-threads/funnel-thread-pool.js';
+import { type AnalyticsSource, runAnalyticsQuery } from './run-query.js';
+import { MemoryDuckDb, type TestEvent } from './testing/memory-duckdb.js';
+
+const day = Date.parse('2024-03-01T00:00:00Z');
+// 40 persons: person k does a, then b, then (for even k) c, a minute apart.
+const events: TestEvent[] = Array.from({ length: 40 }, (_, k) => {
+  const personId = `00000000-0000-4000-8000-${String(k + 1).padStart(12, '0')}`;
+  return ['a', 'b', 'c'].slice(0, k % 2 === 0 ? 3 : 2).map((event, i) => ({
+    uuid: `30000000-0000-4000-8000-${String(k * 3 + i + 1).padStart(12, '0')}`,
+    event,
+    distinctId: `d${k}`,
+    personId,
+    timestamp: day + k * 3_600_000 + i * 60_000,
+  }));
+}).flat();
+const query = AnalyticsQuery.parse({
+  kind: 'funnel',
+  dateRange: { from: '2024-03-01', to: '2024-03-02' },
+  steps: [{ event: 'a' }, { event: 'b' }, { event: 'c' }],
+  window: { value: 1, unit: 'day' },
+});
+const ctx = { projectId: 'p1', timezone: 'UTC', now: day };
+const counts = (r: object) =>
+  'steps' in r && Array.isArray(r.steps) ? r.steps.map((s: { count: number }) => s.count) : r;
+
+describe('runAnalyticsQuery with funnel threads', () => {
+  let db: MemoryDuckDb;
+  before(async () => {
+    db = await MemoryDuckDb.open();
+    await db.load({ projectId: 'p1', events });
+  });
+  after(() => db.close());
+
+  const source = (funnelThreads: FunnelShardThreads): AnalyticsSource => ({
+    dialect: db.dialect,
+    execute: db.execute.bind(db),
+    executeChunks: db.executeChunks.bind(db),
+    funnelThreads,
+  });
+
+  it('answers again on the reading thread when a funnel thread fails', async () => {
+    let opened = 0;
+    // Threads that take every row, then fail at the tally, as a crashed one does.
+    const failing: FunnelShardThreads = {
+      open: () => {
+        opened++;
+        return {
+          count: 1,
+          write: () => undefined,
+          finish: () => Promise.reject(new FunnelThreadError('a funnel thread crashed: test')),
+          cancel: () => undefined,
+        };
+      },
+    };
+    const r = await runAnalyticsQuery(source(failing), query, ctx);
+    assert.deepEqual(counts(r), [40, 40, 20]);
+    assert.equal(opened, 1, 'the second read runs without threads');
+  });
+
+  it('lets other errors through', async () => {
+    const broken: FunnelShardThreads = {
+      open: () => ({
+        count: 1,
+        write: () => undefined,
+        finish: () => Promise.reject(new Error('not a thread failure')),
+        cancel: () => undefined,
+      }),
+    };
+    await assert.rejects(runAnalyticsQuery(source(broken), query, ctx), /not a thread failure/);
+  });
+
+  it('agrees with the reading thread alone through a real pool', async () => {
+    const pool = new FunnelThreadPool(2);
+    try {
+      const r = await runAnalyticsQuery(source(pool), query, ctx);
+      assert.deepEqual(counts(r), [40, 40, 20]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
