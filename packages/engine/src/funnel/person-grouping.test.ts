@@ -24,24 +24,24 @@ describe('person grouping', () => {
         // Tiny first blocks chain many blocks per partition; 256 is the default.
         fc.constantFrom(1, 2, 5, 256),
         fc.record({ groups: fc.boolean(), exclusions: fc.boolean(), tags: fc.boolean() }),
-        fc.boolean(),
-        (rows, windows, firstBlock, fields, bulk) => {
+        fc.integer({ min: 1, max: 50 }),
+        (rows, windows, firstBlock, fields, batch) => {
           const grouping = new PersonGrouping({ firstBlock, fields });
-          if (bulk)
+          // In batches, as a funnel's chunks arrive.
+          for (let from = 0; from < rows.length; from += batch) {
+            const part = rows.slice(from, from + batch);
             grouping.pushRows(
               {
-                words: rows.flatMap((r) => r.w),
-                t: rows.map((r) => r.t),
-                steps: rows.map((r) => r.s),
-                exclusions: rows.map((r) => r.x),
-                groups: rows.map((r) => r.g),
-                tags: rows.map((r) => r.tag),
+                words: part.flatMap((r) => r.w),
+                t: part.map((r) => r.t),
+                steps: part.map((r) => r.s),
+                exclusions: part.map((r) => r.x),
+                groups: part.map((r) => r.g),
+                tags: part.map((r) => r.tag),
               },
-              rows.length,
+              part.length,
             );
-          else
-            for (const r of rows)
-              grouping.push(r.w[0], r.w[1], r.w[2], r.w[3], r.g, r.t, r.s, r.x, r.tag);
+          }
           // An event as one number: its time, steps, exclusions and tag (0 where not kept).
           const item = (t: number, s: number, x: number, tag: number) =>
             ((t * 8 + s) * 4 + (fields.exclusions ? x : 0)) * 6 + (fields.tags ? tag : 0);
@@ -81,7 +81,18 @@ describe('person grouping', () => {
     // One key lands in one partition: 20,000 events fill blocks of 256 … 8,192 and two more at the cap.
     const grouping = new PersonGrouping();
     const n = 20_000;
-    for (let i = 0; i < n; i++) grouping.push(1, 2, 3, 4, 0, i, 1 + (i % 3), 0);
+    const zeros = new Int32Array(n);
+    grouping.pushRows(
+      {
+        words: Int32Array.from({ length: n * 4 }, (_, j) => 1 + (j % 4)),
+        t: Float64Array.from({ length: n }, (_, i) => i),
+        steps: Int32Array.from({ length: n }, (_, i) => 1 + (i % 3)),
+        exclusions: zeros,
+        groups: zeros,
+        tags: zeros,
+      },
+      n,
+    );
     const seen: number[] = [];
     let persons = 0;
     grouping.forEachPerson([{ from: 0, to: n, startsBefore: n }], (ev) => {

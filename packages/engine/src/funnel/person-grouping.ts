@@ -85,7 +85,7 @@ export interface GroupingWindow {
  * times slower.
  *
  * A grouping may keep one shard of the persons only ({@link GroupingShard}):
- * events of other shards' persons are dropped at `push`.
+ * events of other shards' persons are dropped as they are pushed.
  */
 export class PersonGrouping {
   // Each partition appends to its current block and starts a new one, twice
@@ -133,22 +133,7 @@ export class PersonGrouping {
     }
   }
 
-  /** One event; an absent group field ignores `group`. */
-  push(
-    w0: number,
-    w1: number,
-    w2: number,
-    w3: number,
-    group: number,
-    t: number,
-    steps: number,
-    exclusions: number,
-    tag = 0,
-  ): void {
-    this.add(w0, w1, w2, w3, this.layout.group < 0 ? 0 : group, t, steps, exclusions, tag);
-  }
-
-  /** Rows `[0, n)` of parallel columns, as a funnel's shards receive them. */
+  /** Events `[0, n)` of parallel columns; an absent group field ignores `groups`. */
   pushRows(rows: GroupingRows, n: number): void {
     const { words, t, steps, exclusions, groups, tags } = rows;
     const keyed = this.layout.group >= 0;
@@ -184,22 +169,6 @@ export class PersonGrouping {
     if (this.kept[part] === 0) return;
     let i = this.fill[part] ?? 0;
     if (i === (this.times[part]?.length ?? 0)) i = this.newBlock(part);
-    this.write(part, i, w0, w1, w2, w3, group, t, steps, exclusions, tag);
-  }
-
-  private write(
-    part: number,
-    i: number,
-    w0: number,
-    w1: number,
-    w2: number,
-    w3: number,
-    group: number,
-    t: number,
-    steps: number,
-    exclusions: number,
-    tag: number,
-  ): void {
     const ints = this.ints[part] ?? new Int32Array(0);
     const layout = this.layout;
     const k = i * layout.stride;
