@@ -5,7 +5,7 @@ const PARTITION_BITS = 8;
 const PARTITIONS = 1 << PARTITION_BITS;
 /** Int32 fields every event has: four UUID words, then step bits. */
 const STEPS = 4;
-/** Events in a partition's first block, and the most in any block (256 KB of ints). */
+/** Events in a partition's first block, and the most in any block (160–256 KB of ints). */
 const FIRST_BLOCK = 256;
 const MAX_BLOCK = 8192;
 
@@ -40,6 +40,7 @@ export interface Layout {
   readonly tag: number;
 }
 
+/** The layout of events with these fields (exported for tests, with {@link localPersons}). */
 export function layoutOf(fields: GroupingFields): Layout {
   let next = STEPS + 1;
   const at = (present: boolean) => (present ? next++ : -1);

@@ -12,7 +12,7 @@ export interface SharedRows {
   readonly g: Int32Array;
 }
 
-/** Rows per shared batch: about 1.2 MB, a few dozen DuckDB chunks. */
+/** Rows per shared batch: 16 DuckDB chunks, about 1.2 MB. */
 export const BATCH_ROWS = 32_768;
 
 export function sharedRows(capacity = BATCH_ROWS): SharedRows {
