@@ -81,6 +81,26 @@ interface Target {
   readonly runs: (n: number) => number;
 }
 
+/**
+ * A funnel as the store answers it (column chunks where it streams them),
+ * from row objects (stores that cannot stream chunks) and, where the target
+ * has them, split over funnel threads: each must be `want`.
+ */
+async function assertFunnelEveryWay(
+  target: Target,
+  q: AnalyticsQuery,
+  ctx: { projectId: string; timezone: string; now: number },
+  want: object,
+): Promise<void> {
+  const db = target.source;
+  const rowsOnly = { dialect: db.dialect, execute: db.execute.bind(db) };
+  const sources = [db, rowsOnly, ...(target.threaded ? [target.threaded] : [])];
+  for (const source of sources) {
+    const got = await runAnalyticsQuery(source, q, ctx);
+    assert.deepEqual(canon(sortGroups(got)), canon(sortGroups(want)));
+  }
+}
+
 function properties(target: () => Target): void {
   it('trends', async () => {
     const arbSeries = fc.record({
@@ -186,22 +206,10 @@ function properties(target: () => Target): void {
             filters,
           });
           if (q.kind !== 'funnel') throw new Error('parse');
-          const { source: db, use } = target();
+          const { use } = target();
           const data = dataOf(w);
           const ctx = { projectId: await use(w, data), timezone: w.tz, now: NOW };
-          const got = await runAnalyticsQuery(db, q, ctx);
-          const want = referenceFunnel(data, q, ctx);
-          assert.deepEqual(canon(sortGroups(got)), canon(sortGroups(want)));
-          // The same funnel shaped from row objects (stores that cannot stream chunks).
-          const rowsOnly = { dialect: db.dialect, execute: db.execute.bind(db) };
-          const viaRows = await runAnalyticsQuery(rowsOnly, q, ctx);
-          assert.deepEqual(canon(sortGroups(viaRows)), canon(sortGroups(want)));
-          // And split over threads, persons sharded by key.
-          const { threaded } = target();
-          if (threaded) {
-            const split = await runAnalyticsQuery(threaded, q, ctx);
-            assert.deepEqual(canon(sortGroups(split)), canon(sortGroups(want)));
-          }
+          await assertFunnelEveryWay(target(), q, ctx, referenceFunnel(data, q, ctx));
         },
       ),
       { numRuns: target().runs(80) },
@@ -426,21 +434,11 @@ function properties(target: () => Target): void {
             exclusions: [{ event: x.event, betweenSteps: [1, Math.min(x.to, names.length)] }],
           });
           if (q.kind !== 'funnel') throw new Error('parse');
-          const { source: db, use } = target();
+          const { use } = target();
           const data = dataOf(w);
           const ctx = { projectId: await use(w, data), timezone: w.tz, now: NOW };
           const want = referenceFunnel(data, q, ctx);
-          const got = await runAnalyticsQuery(db, q, ctx);
-          assert.deepEqual(canon(sortGroups(got)), canon(sortGroups(want)));
-          const rowsOnly = { dialect: db.dialect, execute: db.execute.bind(db) };
-          const viaRows = await runAnalyticsQuery(rowsOnly, q, ctx);
-          assert.deepEqual(canon(sortGroups(viaRows)), canon(sortGroups(want)));
-          // And split over threads, persons sharded by key.
-          const { threaded } = target();
-          if (threaded) {
-            const split = await runAnalyticsQuery(threaded, q, ctx);
-            assert.deepEqual(canon(sortGroups(split)), canon(sortGroups(want)));
-          }
+          await assertFunnelEveryWay(target(), q, ctx, want);
           const without = AnalyticsQuery.parse(base);
           if (
             without.kind === 'funnel' &&
