@@ -2,6 +2,22 @@
 // (INSERT … SELECT over range() with hash()), so every run and every engine
 // sees the same events. Shared by queries.mjs and engines.mjs.
 
+import { DuckDBInstance } from '@duckdb/node-api';
+import { EVENTS_DDL } from '@opsloop/store';
+
+/**
+ * An in-memory DuckDB (2 threads, session time zone UTC) with the event tables
+ * and generateEvents' events: what the query benchmarks read.
+ */
+export async function generatedInMemory({ events = 10_000_000, persons = 1_000_000 } = {}) {
+  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const conn = await db.connect();
+  await conn.run("SET TimeZone = 'UTC'");
+  for (const ddl of EVENTS_DDL) await conn.run(ddl);
+  await generateEvents(conn, { events, persons });
+  return { db, conn };
+}
+
 /** The first generated instant: events spread over DAYS days from here. */
 export const START = Date.parse('2024-03-01T00:00:00Z');
 export const DAYS = 30;

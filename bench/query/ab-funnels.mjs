@@ -5,21 +5,16 @@
 // tsconfig.build.json` there), e.g. from `git worktree add /tmp/old <commit>`.
 // This build runs as the server runs it, with its funnel threads.
 //   node bench/query/ab-funnels.mjs --old /tmp/old [--rounds 4] [--steps 3,20] [--threads N]
-import { DuckDBInstance } from '@duckdb/node-api';
 import { AnalyticsQuery } from '@opsloop/schema';
-import { EVENTS_DDL } from '@opsloop/store';
 import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
 import {
   defaultFunnelThreads,
   FunnelThreadPool,
 } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
-import { DAYS, generateEvents, START } from './_generate.mjs';
+import { arg } from '../_argv.mjs';
+import { DAYS, generatedInMemory, START } from './_generate.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const oldDir = arg('old', undefined);
 if (!oldDir) {
   // `npm run bench` runs every script bare: this one has nothing to compare without a build.
@@ -34,11 +29,7 @@ const dist = (p) => new URL(`file://${oldDir}/packages/store/dist/analytics/${p}
 const old = await import(dist('run-query.js'));
 const oldChunks = await import(dist('duckdb-chunks.js'));
 
-const db = await DuckDBInstance.create(':memory:', { threads: '2' });
-const conn = await db.connect();
-await conn.run("SET TimeZone = 'UTC'");
-for (const ddl of EVENTS_DDL) await conn.run(ddl);
-await generateEvents(conn, { events: 10_000_000, persons: 1_000_000 });
+const { db, conn } = await generatedInMemory();
 
 const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
 const pool = new FunnelThreadPool(threads);

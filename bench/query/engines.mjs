@@ -27,13 +27,10 @@ import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
 import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
 import { startClickHouse, TEST_CLUSTER } from '@opsloop/store/testing/clickhouse/start-clickhouse';
+import { arg } from '../_argv.mjs';
 import { chQuery, loadClickHouse, sampleProcesses } from './_clickhouse.mjs';
 import { DAYS, generateEvents, generateIdentity, START } from './_generate.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const EVENTS = Number(arg('events', 10_000_000));
 const PERSONS = Number(arg('persons', 1_000_000));
 const RUNS = Number(arg('runs', 3));

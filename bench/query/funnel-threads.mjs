@@ -6,31 +6,22 @@
 //   threads      in place, with the per-person pass shared by funnel threads.
 // The DuckDB statement runs first each time and is timed apart.
 //   node bench/query/funnel-threads.mjs [--rounds 3] [--steps 3,20] [--threads N]
-import { DuckDBInstance } from '@duckdb/node-api';
 import { compileQuery } from '@opsloop/engine';
 import { AnalyticsQuery } from '@opsloop/schema';
-import { EVENTS_DDL } from '@opsloop/store';
 import { columnChunk, readChunks } from '@opsloop/store/analytics/duckdb-chunks';
 import {
   defaultFunnelThreads,
   FunnelThreadPool,
 } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { toDuckDBParameter } from '@opsloop/store/events/duckdb/values';
-import { DAYS, generateEvents, START } from './_generate.mjs';
+import { arg } from '../_argv.mjs';
+import { DAYS, generatedInMemory, START } from './_generate.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const rounds = Number(arg('rounds', 3));
 const stepCounts = arg('steps', '3,20').split(',').map(Number);
 const threads = Number(arg('threads', Math.max(1, defaultFunnelThreads())));
 
-const db = await DuckDBInstance.create(':memory:', { threads: '2' });
-const conn = await db.connect();
-await conn.run("SET TimeZone = 'UTC'");
-for (const ddl of EVENTS_DDL) await conn.run(ddl);
-await generateEvents(conn, { events: 10_000_000, persons: 1_000_000 });
+const { db, conn } = await generatedInMemory();
 const pool = new FunnelThreadPool(threads);
 
 /** The reader this replaced: each chunk fetched through the driver, the next one meanwhile. */

@@ -22,13 +22,10 @@ import {
 } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
+import { arg } from '../_argv.mjs';
 import { DAYS, generateEvents, START } from './_generate.mjs';
 import { clickhouseFunnel } from './clickhouse.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const EVENTS = Number(arg('events', 10_000_000));
 const PERSONS = Number(arg('persons', 1_000_000));
 const RUNS = Number(arg('runs', 3));
