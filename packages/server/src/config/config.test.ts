@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({}, { cwd: '/' }).funnelThreads, undefined);
     assert.equal(loadConfig({ OPSLOOP_FUNNEL_THREADS: '0' }, { cwd: '/' }).funnelThreads, 0);
     assert.equal(loadConfig({ OPSLOOP_FUNNEL_THREADS: '3' }, { cwd: '/' }).funnelThreads, 3);
-    for (const bad of ['-1', '1.5', 'many'])
+    for (const bad of ['-1', '1.5', '65', 'many'])
       assert.throws(
         () => loadConfig({ OPSLOOP_FUNNEL_THREADS: bad }, { cwd: '/' }),
         /OPSLOOP_FUNNEL_THREADS/,
