@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   clickhouseSkipReason,
@@ -44,5 +45,24 @@ describe('startClickHouse', { skip }, () => {
     await run(b.url, `INSERT INTO ${db}.t_local VALUES (3)`);
     assert.equal(await run(a.url, `SELECT sum(k) FROM ${db}.t`), '6');
     assert.equal(await run(b.url, `SELECT count() FROM ${db}.t`), '3');
+  });
+});
+
+describe('startClickHouse on a taken port', { skip }, () => {
+  it('starts on fresh ports when a port it was given is taken', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const address = holder.address();
+    assert.ok(address && typeof address === 'object');
+    const ch = await startClickHouse({ ports: [address.port] });
+    try {
+      const [node] = ch.nodes;
+      assert.ok(node);
+      assert.notEqual(node.httpPort, address.port);
+      assert.equal(await run(node.url, 'SELECT 1'), '1');
+    } finally {
+      await ch.stop();
+      holder.close();
+    }
   });
 });

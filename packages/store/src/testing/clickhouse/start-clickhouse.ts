@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,14 +53,41 @@ export interface RunningClickHouse {
  * const db = await ch.createDatabase();
  */
 export async function startClickHouse(
-  options: { shards?: number } = {},
+  options: {
+    shards?: number;
+    /** Ports to try first, http then tcp for each shard; fresh ones follow if one is taken. */
+    ports?: readonly number[];
+  } = {},
 ): Promise<RunningClickHouse> {
   const binary = findClickHouseServer();
   if (!binary) throw new Error(CLICKHOUSE_MISSING);
   const count = options.shards ?? 1;
+  // A port found free can be taken before the server binds it (by another
+  // test file's server or client); the server then exits, and a fresh set of
+  // ports is tried. Any other failure is thrown at once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServers(binary, count, attempt === 1 ? (options.ports ?? []) : []);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt === START_ATTEMPTS) throw err;
+    }
+  }
+}
+
+const START_ATTEMPTS = 5;
+
+class PortTakenError extends Error {}
+
+async function startServers(
+  binary: string,
+  count: number,
+  given: readonly number[],
+): Promise<RunningClickHouse> {
+  const taken = new Set<number>(given);
+  const pick = async (i: number) => given[i] ?? (await freePort(taken));
   const ports: { httpPort: number; tcpPort: number }[] = [];
   for (let i = 0; i < count; i++)
-    ports.push({ httpPort: await freePort(), tcpPort: await freePort() });
+    ports.push({ httpPort: await pick(2 * i), tcpPort: await pick(2 * i + 1) });
   const remoteServers = clusterXml(ports.map((p) => p.tcpPort));
   const running: { dir: string; child: ChildProcess; node: ClickHouseNode }[] = [];
   const stop = async () => {
@@ -86,7 +113,7 @@ export async function startClickHouse(
       process.once('exit', reap);
       child.once('exit', () => process.off('exit', reap));
     }
-    await Promise.all(running.map((r) => waitReady(r.node.url, r.child)));
+    await Promise.all(running.map((r) => waitReady(r.node.url, r.child, r.dir)));
   } catch (err) {
     await stop();
     throw err;
@@ -116,19 +143,31 @@ async function httpQuery(url: string, query: string): Promise<string> {
   return text;
 }
 
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, dir: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`clickhouse-server exited (${child.exitCode})`);
+    if (child.exitCode !== null) {
+      const log = errorLogTail(dir);
+      const message = `clickhouse-server exited (${child.exitCode}): ${log || 'no error log'}`;
+      throw /Address already in use/.test(log) ? new PortTakenError(message) : new Error(message);
+    }
     try {
-      const res = await fetch(`${url}/ping`);
-      if (res.ok) return;
+      // Bounded: whatever else holds the port may accept and never answer.
+      const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok && (await res.text()) === 'Ok.\n') return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`clickhouse-server at ${url} did not start within 30 s`);
+  throw new Error(`clickhouse-server at ${url} did not start within 30 s: ${errorLogTail(dir)}`);
+}
+
+/** The last lines of a server's error log, which say why it stopped. */
+function errorLogTail(dir: string): string {
+  const file = join(dir, 'error.log');
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
 }
 
 function stopServer(child: ChildProcess): Promise<void> {
@@ -192,15 +231,26 @@ function clusterXml(tcpPorts: readonly number[]): string {
 `;
 }
 
-/** A loopback port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A loopback port nothing listens on right now, drawn below Linux's ephemeral
+ * range (32768 and up) so that outgoing connections and `listen(0)` servers of
+ * other tests do not pick it meanwhile.
+ */
+async function freePort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port)) continue;
+    if (await canListen(port)) {
+      taken.add(port);
+      return port;
+    }
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
