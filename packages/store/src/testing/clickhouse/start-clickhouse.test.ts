@@ -54,14 +54,17 @@ describe('startClickHouse on a taken port', { skip }, () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const address = holder.address();
     assert.ok(address && typeof address === 'object');
-    const ch = await startClickHouse({ ports: [address.port] });
     try {
-      const [node] = ch.nodes;
-      assert.ok(node);
-      assert.notEqual(node.httpPort, address.port);
-      assert.equal(await run(node.url, 'SELECT 1'), '1');
+      const ch = await startClickHouse({ ports: [address.port] });
+      try {
+        const [node] = ch.nodes;
+        assert.ok(node);
+        assert.notEqual(node.httpPort, address.port);
+        assert.equal(await run(node.url, 'SELECT 1'), '1');
+      } finally {
+        await ch.stop();
+      }
     } finally {
-      await ch.stop();
       holder.close();
     }
   });

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeLoopbackPort } from '../free-port.js';
 
 /** Where Debian's `clickhouse-server` package puts the server. */
 const SERVER_BINARIES = ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server'];
@@ -84,7 +84,11 @@ async function startServers(
   given: readonly number[],
 ): Promise<RunningClickHouse> {
   const taken = new Set<number>(given);
-  const pick = async (i: number) => given[i] ?? (await freePort(taken));
+  const pick = async (i: number) => {
+    const port = given[i] ?? (await freeLoopbackPort(taken));
+    taken.add(port);
+    return port;
+  };
   const ports: { httpPort: number; tcpPort: number }[] = [];
   for (let i = 0; i < count; i++)
     ports.push({ httpPort: await pick(2 * i), tcpPort: await pick(2 * i + 1) });
@@ -229,28 +233,4 @@ function clusterXml(tcpPorts: readonly number[]): string {
   </remote_servers>
 </yandex>
 `;
-}
-
-/**
- * A loopback port nothing listens on right now, drawn below Linux's ephemeral
- * range (32768 and up) so that outgoing connections and `listen(0)` servers of
- * other tests do not pick it meanwhile.
- */
-async function freePort(taken: Set<number>): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (taken.has(port)) continue;
-    if (await canListen(port)) {
-      taken.add(port);
-      return port;
-    }
-  }
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }

@@ -1,10 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freeLoopbackPort } from '../free-port.js';
 
 const run = promisify(execFile);
 
@@ -44,6 +44,8 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+const START_ATTEMPTS = 5;
+
 /**
  * Starts a throwaway PostgreSQL server for the test process: a fresh cluster
  * in a temp directory on a free loopback port, trust authentication, no fsync.
@@ -55,7 +57,12 @@ export interface RunningPostgres {
  * after(() => server.stop());
  * const store = await openPostgresMetaStore({ url: await server.createDatabase() });
  */
-export async function startPostgres(): Promise<RunningPostgres> {
+export async function startPostgres(
+  options: {
+    /** A port to try first; another follows if it is taken. */
+    port?: number;
+  } = {},
+): Promise<RunningPostgres> {
   const bin = findPostgresBin();
   if (!bin) throw new Error(POSTGRES_MISSING);
   const dir = mkdtempSync(join(tmpdir(), 'opsloop-pg-'));
@@ -81,19 +88,36 @@ export async function startPostgres(): Promise<RunningPostgres> {
       '--no-locale',
       '--no-sync',
     ]);
-    const port = await freePort();
-    await pgRun('pg_ctl', [
-      '-D',
-      data,
-      '-l',
-      join(dir, 'server.log'),
-      '-w',
-      '-t',
-      '30',
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-      'start',
-    ]);
+    const log = join(dir, 'server.log');
+    const startOn = (port: number) =>
+      pgRun('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        log,
+        '-w',
+        '-t',
+        '30',
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+        'start',
+      ]);
+    // The port can be taken between the check and the bind; then try another.
+    let port = options.port ?? (await freeLoopbackPort());
+    let logged = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startOn(port);
+        break;
+      } catch (err) {
+        // pg_ctl appends to the log: only what this attempt wrote counts.
+        const said = existsSync(log) ? readFileSync(log, 'utf8').slice(logged) : '';
+        logged += said.length;
+        if (attempt === START_ATTEMPTS || !/could not bind|Address already in use/.test(said))
+          throw err;
+        port = await freeLoopbackPort(new Set([port]));
+      }
+    }
     // pg_ctl daemonises the server: if this process ends without `stop()` (a killed test
     // file, a benchmark stopped with Ctrl-C), stop the server on the way out instead of leaking it.
     const reap = () => {
@@ -142,17 +166,4 @@ export async function startPostgres(): Promise<RunningPostgres> {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-}
-
-/** A loopback port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
