@@ -1,4 +1,5 @@
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { workerExecArgv } from '@opsloop/store/threads/worker-exec-argv';
 import { DemoOptions } from './generate.js';
 import type { FromGenerator, GenerateWorkerData, ToGenerator } from './worker-protocol.js';
 
@@ -59,6 +60,7 @@ export async function* demoBatchesInWorker(
       identityEveryEvents: options.identityEveryEvents ?? IDENTITY_EVERY_EVENTS,
     } satisfies GenerateWorkerData,
     resourceLimits: options.resourceLimits ?? RESOURCE_LIMITS,
+    execArgv: workerExecArgv(),
   });
   const inbox: FromGenerator[] = [];
   let failure: Error | undefined;

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CanonicalEvent } from '@opsloop/schema';
 import Database from 'better-sqlite3';
+import { workerExecArgv } from '../threads/worker-exec-argv.js';
 import { decodeHeads, type EventHead, encodeEventRows, encodeHeads } from './event-rows.js';
 import type { WriterData, WriterMessage, WriterReply } from './spool-writer.js';
 
@@ -127,6 +128,7 @@ export class Spool {
     }
     const writer = new Worker(new URL('./spool-writer.js', import.meta.url), {
       workerData: { path } satisfies WriterData,
+      execArgv: workerExecArgv(),
     });
     return new Spool(db, writer, options.now ?? Date.now);
   }

@@ -7,6 +7,7 @@ import type {
   OpenedShards,
   WindowTallies,
 } from '@opsloop/engine';
+import { workerExecArgv } from '../../threads/worker-exec-argv.js';
 import {
   BATCH_ROWS,
   type FromFunnelThread,
@@ -110,7 +111,9 @@ export class FunnelThreadPool implements FunnelShardThreads {
     if (this.closed || this.threads.length === 0) return undefined;
     const threads = this.threads.map((t, i) => {
       if (t && !t.dead) return t;
-      const fresh = new FunnelThread(new Worker(new URL('./funnel-thread.js', import.meta.url)));
+      const fresh = new FunnelThread(
+        new Worker(new URL('./funnel-thread.js', import.meta.url), { execArgv: workerExecArgv() }),
+      );
       this.threads[i] = fresh;
       return fresh;
     });
