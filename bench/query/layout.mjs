@@ -1,0 +1,175 @@
+// What the events' physical layout would give the analytics queries, on the
+// benchmark's 10M events / 1M persons in memory (bench/query/_generate.mjs),
+// all in one process so that the machine's drift cancels out:
+//   person order   the same events copied in (project, person, time) order, as a
+//                  compaction would lay closed periods out: each query runs as
+//                  the server runs it (runAnalyticsQuery, one funnel thread) on
+//                  both copies, alternated, and must give the same answer.
+//   dense index    the grouping behind a unique-persons trend (persons' day
+//                  masks) keyed by the stored UUID; by a dense INTEGER stored in
+//                  each event, either its merged person's (merges squashed) or
+//                  its stored person's with integer overrides joined; and by the
+//                  merged person's integer looked up through a join on the UUID.
+//                  DuckDB's perfect hash aggregation is allowed up to 2^21 groups
+//                  (and, once, left at its default of 2^12).
+//   node bench/query/layout.mjs [--rounds 5]
+import { AnalyticsQuery } from '@opsloop/schema';
+import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
+import { FunnelThreadPool } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
+import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
+import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
+import { arg } from '../_argv.mjs';
+import { DAYS, generatedInMemory, START } from './_generate.mjs';
+
+const ROUNDS = Number(arg('rounds', 5));
+const pool = new FunnelThreadPool(1);
+const storeOf = (conn) => ({
+  dialect: 'duckdb',
+  async execute(query) {
+    const reader = await conn.runAndReadAll(query.sql, query.parameters.map(toDuckDBParameter));
+    return reader.getRowObjectsJS().map(toJsonSafe);
+  },
+  executeChunks: (query, onChunk) => streamDuckDbChunks(conn, query, onChunk),
+  funnelThreads: pool,
+});
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const secs = (ms) => `${(ms / 1000).toFixed(3)} s`;
+
+/** Runs each named thunk ROUNDS times after a warm-up, in turn; returns their medians. */
+async function alternate(thunks) {
+  const times = Object.fromEntries(Object.keys(thunks).map((k) => [k, []]));
+  for (let r = 0; r <= ROUNDS; r++)
+    for (const [name, thunk] of Object.entries(thunks)) {
+      const t = performance.now();
+      await thunk();
+      if (r > 0) times[name].push(performance.now() - t);
+    }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+// Person order.
+const arrival = await generatedInMemory();
+const ordered = await generatedInMemory();
+const t = performance.now();
+await ordered.conn.run(
+  'CREATE TABLE events_by_person AS SELECT * FROM events ORDER BY project_id, person_id, timestamp',
+);
+await ordered.conn.run('DROP TABLE events');
+await ordered.conn.run('ALTER TABLE events_by_person RENAME TO events');
+console.log(`person-ordered copy of 10M events: ${secs(performance.now() - t)}`);
+
+const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
+const range = { from: '2024-03-01', to: '2024-03-30' };
+const steps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
+const cases = {
+  'trend: daily unique persons': {
+    kind: 'trends',
+    dateRange: range,
+    series: [{ event: 'e0', math: 'unique_persons' }],
+    interval: 'day',
+  },
+  'retention: 8 weeks': {
+    kind: 'retention',
+    dateRange: { from: '2024-03-01', to: '2024-03-07' },
+    startEvent: { event: 'e1' },
+    returnEvent: { event: 'e0' },
+    period: 'week',
+    periods: 8,
+  },
+  'funnel: 3 steps': {
+    kind: 'funnel',
+    dateRange: range,
+    steps: steps(3),
+    window: { value: 7, unit: 'day' },
+  },
+  'funnel: 20 steps': {
+    kind: 'funnel',
+    dateRange: range,
+    steps: steps(20),
+    window: { value: 7, unit: 'day' },
+  },
+};
+const a = storeOf(arrival.conn);
+const b = storeOf(ordered.conn);
+for (const [name, raw] of Object.entries(cases)) {
+  const query = AnalyticsQuery.parse(raw);
+  const [ra, rb] = [await runAnalyticsQuery(a, query, ctx), await runAnalyticsQuery(b, query, ctx)];
+  if (JSON.stringify(ra) !== JSON.stringify(rb)) throw new Error(`${name}: the layouts disagree`);
+  const m = await alternate({
+    arrival: () => runAnalyticsQuery(a, query, ctx),
+    person: () => runAnalyticsQuery(b, query, ctx),
+  });
+  console.log(
+    `${name.padEnd(30)} arrival order ${secs(m.arrival)}  person order ${secs(m.person)}  ×${(m.arrival / m.person).toFixed(2)}`,
+  );
+}
+ordered.conn.closeSync();
+ordered.db.closeSync();
+await pool.close();
+
+// Dense index.
+const { conn } = arrival;
+await conn.run(`CREATE TABLE person_index AS
+  WITH stored AS (SELECT DISTINCT person_id FROM events),
+  merged AS (SELECT s.person_id, coalesce(o.person_id, s.person_id) AS person FROM stored s
+             LEFT JOIN person_overrides o ON o.project_id = 'bench' AND o.old_person_id = s.person_id),
+  numbered AS (SELECT person, (row_number() OVER () - 1)::INTEGER AS idx FROM (SELECT DISTINCT person FROM merged))
+  SELECT 'bench' AS project_id, merged.person_id, numbered.idx FROM merged JOIN numbered USING (person)`);
+// What ingest would store: each event with its stored person's own index (merged
+// persons keep theirs), and the merges as index → index overrides.
+await conn.run(`CREATE TABLE stored_index AS
+  SELECT 'bench' AS project_id, person_id, (row_number() OVER () - 1)::INTEGER AS idx
+  FROM (SELECT DISTINCT person_id FROM events)`);
+await conn.run(`CREATE TABLE index_overrides AS
+  SELECT o.project_id, f.idx AS old_idx, t.idx AS idx FROM person_overrides o
+  JOIN stored_index f ON f.person_id = o.old_person_id JOIN stored_index t ON t.person_id = o.person_id`);
+await conn.run(`CREATE TABLE events_indexed AS
+  SELECT e.*, x.idx, s.idx AS stored_idx FROM events e
+  JOIN person_index x USING (project_id, person_id) JOIN stored_index s USING (project_id, person_id)`);
+await conn.run('SET perfect_ht_threshold = 21');
+const where = `e.project_id = 'bench' AND e.event = 'e0'
+  AND e.timestamp >= TIMESTAMPTZ '2024-03-01 00:00:00+00' AND e.timestamp < TIMESTAMPTZ '2024-03-31 00:00:00+00'`;
+const mask = `bit_or(1::BIGINT << ((epoch_ms(e.timestamp) - ${START}) // 86400000))`;
+const grouped = (key, from) =>
+  `SELECT count(*) AS persons, sum(m) AS check_sum FROM (SELECT ${key} AS p, ${mask} AS m FROM ${from} WHERE ${where} GROUP BY p)`;
+const statements = {
+  'stored UUID, overrides joined': grouped(
+    'coalesce(o.person_id, e.person_id)',
+    `events_indexed e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id`,
+  ),
+  'stored UUID, no overrides': grouped('e.person_id', 'events_indexed e'),
+  'dense INTEGER, merges squashed': grouped('e.idx', 'events_indexed e'),
+  'dense INTEGER, overrides joined': grouped(
+    'coalesce(o.idx, e.stored_idx)',
+    'events_indexed e LEFT JOIN index_overrides o ON o.project_id = e.project_id AND o.old_idx = e.stored_idx',
+  ),
+  'dense INTEGER by a join': grouped(
+    'x.idx',
+    'events_indexed e JOIN person_index x ON x.project_id = e.project_id AND x.person_id = e.person_id',
+  ),
+};
+// The three that count merged persons must agree (the stored-UUID grouping counts a
+// merged person once per stored id, so it differs by design).
+const answers = new Set();
+for (const [name, sql] of Object.entries(statements)) {
+  if (name.endsWith('no overrides')) continue;
+  const rows = (await conn.runAndReadAll(sql)).getRows();
+  answers.add(`${rows[0]?.[0]} / ${rows[0]?.[1]}`);
+}
+if (answers.size !== 1) throw new Error(`the groupings disagree: ${[...answers].join(', ')}`);
+const thunks = Object.fromEntries(
+  Object.entries(statements).map(([name, sql]) => [name, () => conn.runAndReadAll(sql)]),
+);
+// The same integer grouping with DuckDB's default limit (2^12 groups): an ordinary hash table.
+thunks['dense INTEGER, default limit'] = async () => {
+  await conn.run('RESET perfect_ht_threshold');
+  await conn.runAndReadAll(statements['dense INTEGER, overrides joined']);
+  await conn.run('SET perfect_ht_threshold = 21');
+};
+const m = await alternate(thunks);
+const base = m['stored UUID, overrides joined'];
+for (const [name, ms] of Object.entries(m))
+  console.log(`${name.padEnd(31)} ${secs(ms)}  ×${(base / ms).toFixed(2)}`);
+console.log(`merged persons with e0, and their masks' sum: ${[...answers][0]}`);
+conn.closeSync();
+arrival.db.closeSync();
