@@ -28,15 +28,47 @@ describe('compileQuery (DuckDB golden SQL)', () => {
     const local = `CASE WHEN ${inRange} THEN make_timestamp(epoch_us(e.timestamp) + 0) ELSE timezone('UTC', e.timestamp) END`;
     // The day's start: whole days of shifted ms, no timestamp built or truncated.
     const day = `CASE WHEN ${inRange} THEN (((epoch_ms(e.timestamp) + 0 - 0) // 86400000) * 86400000 + 0) ELSE epoch_ms(date_trunc('day', timezone('UTC', e.timestamp))) END`;
+    // A count of events reads no person: no overrides join, no person column.
     const src = (p: number) =>
-      `(SELECT coalesce(o.person_id, e.person_id) AS person, ${local} AS local_ts, ${day} AS bucket_ms, (e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)}) AS in_range, NULL::VARCHAR AS bval, NULL::DOUBLE AS val ` +
-      `FROM events e LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id ` +
+      `(SELECT ${local} AS local_ts, ${day} AS bucket_ms, (e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)}) AS in_range, NULL::VARCHAR AS bval, NULL::DOUBLE AS val ` +
+      `FROM events e ` +
       `WHERE e.project_id = $${p} AND e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709424000000)} AND e.event IN ($${p + 1})) t`;
     assert.equal(
       compiled.sql,
       `SELECT $1 AS s, $2 AS period, bval, bucket_ms AS bucket, (count(*))::DOUBLE AS value FROM ${src(3)} GROUP BY GROUPING SETS ((bval, bucket), (bval))`,
     );
     assert.deepEqual(compiled.parameters, [0, 'current', 'p1', 'signup']);
+  });
+
+  it('joins the person overrides only for trends that read the person', () => {
+    const sqlOf = (series: object, extra: object = {}) =>
+      compileQuery(
+        parse({
+          kind: 'trends',
+          dateRange: { from: '2024-03-01', to: '2024-03-02' },
+          series: [{ event: 'signup', ...series }],
+          ...extra,
+        }),
+        ctx,
+      ).compiled.sql;
+    const joins = (sql: string) => sql.includes('person_overrides');
+    const eventFilter = { property: 'plan', on: 'event', op: 'eq', value: 'pro' };
+    const personFilter = { property: 'plan', on: 'person', op: 'eq', value: 'pro' };
+    // Counts of events and maths over a property never need the merged person.
+    assert.equal(joins(sqlOf({})), false);
+    assert.equal(joins(sqlOf({ math: 'sum', property: 'amount' })), false);
+    assert.equal(joins(sqlOf({ filters: eventFilter })), false);
+    assert.equal(joins(sqlOf({}, { breakdown: { on: 'event', property: 'plan' } })), false);
+    // Counting persons, breaking down or filtering by them, or by what they did, does.
+    for (const math of ['unique_persons', 'dau', 'wau', 'mau'])
+      assert.equal(joins(sqlOf({ math })), true, math);
+    assert.equal(joins(sqlOf({}, { breakdown: { on: 'person', property: 'plan' } })), true);
+    assert.equal(joins(sqlOf({ filters: personFilter })), true);
+    assert.equal(joins(sqlOf({}, { filters: { not: personFilter } })), true);
+    assert.equal(
+      joins(sqlOf({}, { filters: { performed: 'purchase', within: { days: 7 } } })),
+      true,
+    );
   });
 
   it('unique persons by bucket masks, grouped by person alone unless broken down', () => {
