@@ -13,7 +13,8 @@ import {
 } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { arg } from '../_argv.mjs';
-import { DAYS, generatedInMemory, START } from './_generate.mjs';
+import { generatedInMemory } from './_generate.mjs';
+import { BENCH_CONTEXT, funnelOf } from './_queries.mjs';
 
 const oldDir = arg('old', undefined);
 if (!oldDir) {
@@ -31,7 +32,7 @@ const oldChunks = await import(dist('duckdb-chunks.js'));
 
 const { db, conn } = await generatedInMemory();
 
-const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
+const ctx = BENCH_CONTEXT;
 const pool = new FunnelThreadPool(threads);
 const noRows = async () => [];
 const current = {
@@ -47,12 +48,7 @@ const other = {
 };
 console.log(`other build: ${oldDir}; this build with ${threads} funnel threads`);
 for (const n of stepCounts) {
-  const query = AnalyticsQuery.parse({
-    kind: 'funnel',
-    dateRange: { from: '2024-03-01', to: '2024-03-30' },
-    steps: Array.from({ length: n }, (_, i) => ({ event: `e${i}` })),
-    window: { value: 7, unit: 'day' },
-  });
+  const query = AnalyticsQuery.parse(funnelOf(n));
   await old.runAnalyticsQuery(other, query, ctx); // warm
   await runAnalyticsQuery(current, query, ctx);
   const a = [];

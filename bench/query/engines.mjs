@@ -22,14 +22,13 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { AnalyticsQuery } from '@opsloop/schema';
 import { EVENTS_DDL } from '@opsloop/store';
-import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhouse-event-store';
-import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
 import { startClickHouse, TEST_CLUSTER } from '@opsloop/store/testing/clickhouse/start-clickhouse';
 import { arg } from '../_argv.mjs';
 import { chQuery, loadClickHouse, sampleProcesses } from './_clickhouse.mjs';
 import { DAYS, generateEvents, generateIdentity, START } from './_generate.mjs';
+import { BENCH_CONTEXT, BENCH_RANGE, duckdbSource, funnelSteps } from './_queries.mjs';
 
 const EVENTS = Number(arg('events', 10_000_000));
 const PERSONS = Number(arg('persons', 1_000_000));
@@ -54,8 +53,8 @@ const load = () =>
     .trim()
     .replace(/^.*load average/, 'load average');
 
-const range = { from: '2024-03-01', to: '2024-03-30' };
-const steps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
+const range = BENCH_RANGE;
+const steps = funnelSteps;
 const CASES = [
   ['trend: daily total, e0', { kind: 'trends', dateRange: range, series: [{ event: 'e0' }] }],
   [
@@ -117,7 +116,7 @@ const CASES = [
     },
   ],
 ].filter(([name]) => ONLY.length === 0 || ONLY.some((o) => name.includes(o)));
-const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
+const ctx = BENCH_CONTEXT;
 
 log(`start: ${load()}`);
 log(`generating ${EVENTS} events / ${PERSONS} persons in DuckDB`);
@@ -129,14 +128,7 @@ await generateEvents(conn, { events: EVENTS, persons: PERSONS });
 await generateIdentity(conn, { persons: PERSONS });
 log('generated');
 
-const duck = {
-  dialect: 'duckdb',
-  async execute(query) {
-    const reader = await conn.runAndReadAll(query.sql, query.parameters.map(toDuckDBParameter));
-    return reader.getRowObjectsJS().map(toJsonSafe);
-  },
-  executeChunks: (query, onChunk) => streamDuckDbChunks(conn, query, onChunk),
-};
+const duck = duckdbSource(conn);
 
 const ch = await startClickHouse({ shards: 2 });
 const dir = mkdtempSync(join(tmpdir(), 'opsloop-engines-'));

@@ -15,7 +15,8 @@ import {
 } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { toDuckDBParameter } from '@opsloop/store/events/duckdb/values';
 import { arg } from '../_argv.mjs';
-import { DAYS, generatedInMemory, START } from './_generate.mjs';
+import { generatedInMemory } from './_generate.mjs';
+import { BENCH_CONTEXT, funnelOf } from './_queries.mjs';
 
 const rounds = Number(arg('rounds', 3));
 const stepCounts = arg('steps', '3,20').split(',').map(Number);
@@ -36,7 +37,7 @@ async function fetched(result, onChunk) {
   }
 }
 
-const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
+const ctx = BENCH_CONTEXT;
 const modes = {
   fetched: { read: fetched, env: {} },
   'in place': { read: readChunks, env: {} },
@@ -44,15 +45,7 @@ const modes = {
 };
 console.log(`funnel threads: ${threads} besides the reading one`);
 for (const n of stepCounts) {
-  const q = compileQuery(
-    AnalyticsQuery.parse({
-      kind: 'funnel',
-      dateRange: { from: '2024-03-01', to: '2024-03-30' },
-      steps: Array.from({ length: n }, (_, i) => ({ event: `e${i}` })),
-      window: { value: 7, unit: 'day' },
-    }),
-    { ...ctx, dialect: 'duckdb' },
-  ).chunked;
+  const q = compileQuery(AnalyticsQuery.parse(funnelOf(n)), { ...ctx, dialect: 'duckdb' }).chunked;
   const params = q.compiled.parameters.map(toDuckDBParameter);
   const run = async ({ read, env }) => {
     const reducer = q.reducer(env);

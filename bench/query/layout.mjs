@@ -14,24 +14,15 @@
 //                  (and, once, left at its default of 2^12).
 //   node bench/query/layout.mjs [--rounds 5]
 import { AnalyticsQuery } from '@opsloop/schema';
-import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
 import { FunnelThreadPool } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
-import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
 import { arg } from '../_argv.mjs';
-import { DAYS, generatedInMemory, START } from './_generate.mjs';
+import { generatedInMemory, START } from './_generate.mjs';
+import { BENCH_CONTEXT, duckdbSource, TARGET_QUERIES } from './_queries.mjs';
 
 const ROUNDS = Number(arg('rounds', 5));
 const pool = new FunnelThreadPool(1);
-const storeOf = (conn) => ({
-  dialect: 'duckdb',
-  async execute(query) {
-    const reader = await conn.runAndReadAll(query.sql, query.parameters.map(toDuckDBParameter));
-    return reader.getRowObjectsJS().map(toJsonSafe);
-  },
-  executeChunks: (query, onChunk) => streamDuckDbChunks(conn, query, onChunk),
-  funnelThreads: pool,
-});
+const storeOf = (conn) => duckdbSource(conn, pool);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms) => `${(ms / 1000).toFixed(3)} s`;
 
@@ -58,40 +49,10 @@ await ordered.conn.run('DROP TABLE events');
 await ordered.conn.run('ALTER TABLE events_by_person RENAME TO events');
 console.log(`person-ordered copy of 10M events: ${secs(performance.now() - t)}`);
 
-const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
-const range = { from: '2024-03-01', to: '2024-03-30' };
-const steps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
-const cases = {
-  'trend: daily unique persons': {
-    kind: 'trends',
-    dateRange: range,
-    series: [{ event: 'e0', math: 'unique_persons' }],
-    interval: 'day',
-  },
-  'retention: 8 weeks': {
-    kind: 'retention',
-    dateRange: { from: '2024-03-01', to: '2024-03-07' },
-    startEvent: { event: 'e1' },
-    returnEvent: { event: 'e0' },
-    period: 'week',
-    periods: 8,
-  },
-  'funnel: 3 steps': {
-    kind: 'funnel',
-    dateRange: range,
-    steps: steps(3),
-    window: { value: 7, unit: 'day' },
-  },
-  'funnel: 20 steps': {
-    kind: 'funnel',
-    dateRange: range,
-    steps: steps(20),
-    window: { value: 7, unit: 'day' },
-  },
-};
+const ctx = BENCH_CONTEXT;
 const a = storeOf(arrival.conn);
 const b = storeOf(ordered.conn);
-for (const [name, raw] of Object.entries(cases)) {
+for (const [name, raw] of TARGET_QUERIES) {
   const query = AnalyticsQuery.parse(raw);
   const [ra, rb] = [await runAnalyticsQuery(a, query, ctx), await runAnalyticsQuery(b, query, ctx)];
   if (JSON.stringify(ra) !== JSON.stringify(rb)) throw new Error(`${name}: the layouts disagree`);
@@ -100,7 +61,7 @@ for (const [name, raw] of Object.entries(cases)) {
     person: () => runAnalyticsQuery(b, query, ctx),
   });
   console.log(
-    `${name.padEnd(30)} arrival order ${secs(m.arrival)}  person order ${secs(m.person)}  ×${(m.arrival / m.person).toFixed(2)}`,
+    `${name.padEnd(38)} arrival order ${secs(m.arrival)}  person order ${secs(m.person)}  ×${(m.arrival / m.person).toFixed(2)}`,
   );
 }
 ordered.conn.closeSync();

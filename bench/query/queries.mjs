@@ -15,15 +15,14 @@ import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { AnalyticsQuery } from '@opsloop/schema';
 import { EVENTS_DDL } from '@opsloop/store';
-import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
 import {
   defaultFunnelThreads,
   FunnelThreadPool,
 } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
-import { toDuckDBParameter, toJsonSafe } from '@opsloop/store/events/duckdb/values';
 import { arg } from '../_argv.mjs';
-import { DAYS, generateEvents, START } from './_generate.mjs';
+import { generateEvents } from './_generate.mjs';
+import { BENCH_CONTEXT, duckdbSource, TARGET_QUERIES } from './_queries.mjs';
 import { clickhouseFunnel } from './clickhouse.mjs';
 
 const EVENTS = Number(arg('events', 10_000_000));
@@ -58,53 +57,10 @@ if (fresh) {
 }
 
 // The store as the server uses it: row objects, or column chunks for funnels.
-const store = {
-  dialect: 'duckdb',
-  async execute(query) {
-    const reader = await conn.runAndReadAll(query.sql, query.parameters.map(toDuckDBParameter));
-    return reader.getRowObjectsJS().map(toJsonSafe);
-  },
-  executeChunks: (query, onChunk) => streamDuckDbChunks(conn, query, onChunk),
-  funnelThreads: new FunnelThreadPool(THREADS),
-};
+const store = duckdbSource(conn, new FunnelThreadPool(THREADS));
 console.log(`funnel threads: ${THREADS} besides the reading one`);
-const ctx = { projectId: 'bench', timezone: 'UTC', now: START + DAYS * 86_400_000 };
-const range = { from: '2024-03-01', to: '2024-03-30' };
-const steps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
-const cases = [
-  [
-    'trend: daily unique persons, 30 days',
-    {
-      kind: 'trends',
-      dateRange: range,
-      series: [{ event: 'e0', math: 'unique_persons' }],
-      interval: 'day',
-    },
-  ],
-  [
-    'trend: daily total, all of e0',
-    { kind: 'trends', dateRange: range, series: [{ event: 'e0' }], interval: 'day' },
-  ],
-  [
-    'retention: 8 weeks, first time',
-    {
-      kind: 'retention',
-      dateRange: { from: '2024-03-01', to: '2024-03-07' },
-      startEvent: { event: 'e1' },
-      returnEvent: { event: 'e0' },
-      period: 'week',
-      periods: 8,
-    },
-  ],
-  [
-    'funnel: 3 steps, 7-day window',
-    { kind: 'funnel', dateRange: range, steps: steps(3), window: { value: 7, unit: 'day' } },
-  ],
-  [
-    'funnel: 20 steps, 7-day window',
-    { kind: 'funnel', dateRange: range, steps: steps(20), window: { value: 7, unit: 'day' } },
-  ],
-];
+const ctx = BENCH_CONTEXT;
+const cases = TARGET_QUERIES;
 
 // The machine's speed in this run (see bench/people): events grouped by stored person, one
 // minimum each. Ratios to it compare across runs on shared machines; absolute times do not.
