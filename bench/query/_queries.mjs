@@ -16,7 +16,7 @@ export const BENCH_CONTEXT = {
 export const BENCH_RANGE = { from: '2024-03-01', to: '2024-03-30' };
 
 /** Funnel steps e0 → e1 → … (e0 the most common event). */
-export const funnelSteps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
+const funnelSteps = (n) => Array.from({ length: n }, (_, i) => ({ event: `e${i}` }));
 
 /** An ordered funnel of `n` steps over the whole range, with a 7-day window. */
 export const funnelOf = (n) => ({
@@ -25,6 +25,17 @@ export const funnelOf = (n) => ({
   steps: funnelSteps(n),
   window: { value: 7, unit: 'day' },
 });
+
+/** First-time retention of the first week's e1 persons, returning with e0, over 8 weeks. */
+export const RETENTION_8_WEEKS = {
+  kind: 'retention',
+  dateRange: { from: '2024-03-01', to: '2024-03-07' },
+  startEvent: { event: 'e1' },
+  returnEvent: { event: 'e0' },
+  period: 'week',
+  periods: 8,
+  retentionType: 'first_time',
+};
 
 /** The queries the analytics issue sets targets for (and the daily total beside them). */
 export const TARGET_QUERIES = [
@@ -41,17 +52,7 @@ export const TARGET_QUERIES = [
     'trend: daily total, all of e0',
     { kind: 'trends', dateRange: BENCH_RANGE, series: [{ event: 'e0' }], interval: 'day' },
   ],
-  [
-    'retention: 8 weeks, first time',
-    {
-      kind: 'retention',
-      dateRange: { from: '2024-03-01', to: '2024-03-07' },
-      startEvent: { event: 'e1' },
-      returnEvent: { event: 'e0' },
-      period: 'week',
-      periods: 8,
-    },
-  ],
+  ['retention: 8 weeks, first time', RETENTION_8_WEEKS],
   ['funnel: 3 steps, 7-day window', funnelOf(3)],
   ['funnel: 20 steps, 7-day window', funnelOf(20)],
 ];

@@ -28,7 +28,13 @@ import { startClickHouse, TEST_CLUSTER } from '@opsloop/store/testing/clickhouse
 import { arg } from '../_argv.mjs';
 import { chQuery, loadClickHouse, sampleProcesses } from './_clickhouse.mjs';
 import { DAYS, generateEvents, generateIdentity, START } from './_generate.mjs';
-import { BENCH_CONTEXT, BENCH_RANGE, duckdbSource, funnelSteps } from './_queries.mjs';
+import {
+  BENCH_CONTEXT,
+  BENCH_RANGE,
+  duckdbSource,
+  funnelOf,
+  RETENTION_8_WEEKS,
+} from './_queries.mjs';
 
 const EVENTS = Number(arg('events', 10_000_000));
 const PERSONS = Number(arg('persons', 1_000_000));
@@ -54,7 +60,6 @@ const load = () =>
     .replace(/^.*load average/, 'load average');
 
 const range = BENCH_RANGE;
-const steps = funnelSteps;
 const CASES = [
   ['trend: daily total, e0', { kind: 'trends', dateRange: range, series: [{ event: 'e0' }] }],
   [
@@ -74,28 +79,11 @@ const CASES = [
       breakdown: { on: 'event', property: 'browser' },
     },
   ],
-  [
-    'retention: first time, 8 weeks',
-    {
-      kind: 'retention',
-      dateRange: { from: '2024-03-01', to: '2024-03-07' },
-      startEvent: { event: 'e1' },
-      returnEvent: { event: 'e0' },
-      period: 'week',
-      periods: 8,
-      retentionType: 'first_time',
-    },
-  ],
+  ['retention: first time, 8 weeks', RETENTION_8_WEEKS],
   ['lifecycle: daily, e0', { kind: 'lifecycle', dateRange: range, event: 'e0', interval: 'day' }],
   ['stickiness: daily, e1', { kind: 'stickiness', dateRange: range, event: 'e1', interval: 'day' }],
-  [
-    'funnel: 3 steps, 7-day window',
-    { kind: 'funnel', dateRange: range, steps: steps(3), window: { value: 7, unit: 'day' } },
-  ],
-  [
-    'funnel: 20 steps, 7-day window',
-    { kind: 'funnel', dateRange: range, steps: steps(20), window: { value: 7, unit: 'day' } },
-  ],
+  ['funnel: 3 steps, 7-day window', funnelOf(3)],
+  ['funnel: 20 steps, 7-day window', funnelOf(20)],
   [
     'paths: 3 steps after e1, 1 day',
     {

@@ -21,3 +21,12 @@ function canListen(port: number): Promise<boolean> {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
+
+/** A loopback port held by a listener that never answers, for tests of a taken port. */
+export async function holdLoopbackPort(): Promise<{ port: number; release(): void }> {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const address = holder.address();
+  if (!address || typeof address !== 'object') throw new Error('no loopback port to hold');
+  return { port: address.port, release: () => holder.close() };
+}

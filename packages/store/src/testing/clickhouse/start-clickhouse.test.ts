@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { holdLoopbackPort } from '../free-port.js';
 import {
   clickhouseSkipReason,
   type RunningClickHouse,
@@ -50,22 +50,19 @@ describe('startClickHouse', { skip }, () => {
 
 describe('startClickHouse on a taken port', { skip }, () => {
   it('starts on fresh ports when a port it was given is taken', async () => {
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const address = holder.address();
-    assert.ok(address && typeof address === 'object');
+    const held = await holdLoopbackPort();
     try {
-      const ch = await startClickHouse({ ports: [address.port] });
+      const ch = await startClickHouse({ ports: [held.port] });
       try {
         const [node] = ch.nodes;
         assert.ok(node);
-        assert.notEqual(node.httpPort, address.port);
+        assert.notEqual(node.httpPort, held.port);
         assert.equal(await run(node.url, 'SELECT 1'), '1');
       } finally {
         await ch.stop();
       }
     } finally {
-      holder.close();
+      held.release();
     }
   });
 });

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import { holdLoopbackPort } from '../free-port.js';
 import { postgresSkipReason, startPostgres } from './start-postgres.js';
 
 describe('startPostgres', { skip: postgresSkipReason() }, () => {
   it('starts on another port when the one it was given is taken', async () => {
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const address = holder.address();
-    assert.ok(address && typeof address === 'object');
+    const held = await holdLoopbackPort();
     try {
-      const server = await startPostgres({ port: address.port });
+      const server = await startPostgres({ port: held.port });
       try {
-        assert.notEqual(new URL(server.url).port, String(address.port));
+        assert.notEqual(new URL(server.url).port, String(held.port));
         const client = new pg.Client({ connectionString: server.url });
         await client.connect();
         try {
@@ -26,7 +23,7 @@ describe('startPostgres', { skip: postgresSkipReason() }, () => {
         await server.stop();
       }
     } finally {
-      holder.close();
+      held.release();
     }
   });
 });
