@@ -18,89 +18,19 @@
 //                  arrival-order copy (the answers must agree).
 //   node bench/query/layout.mjs [--rounds 5]
 import { AnalyticsQuery } from '@opsloop/schema';
-import { readChunks } from '@opsloop/store/analytics/duckdb-chunks';
 import { FunnelThreadPool } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { arg } from '../_argv.mjs';
-import { DAYS, generatedInMemory, START } from './_generate.mjs';
+import { generatedInMemory, START } from './_generate.mjs';
+import { alternate, createSquashed, foldInPersonOrder } from './_person-order.mjs';
 import { BENCH_CONTEXT, duckdbSource, funnelOf, TARGET_QUERIES } from './_queries.mjs';
 
 const ROUNDS = Number(arg('rounds', 5));
 const pool = new FunnelThreadPool(1);
 const storeOf = (conn) => duckdbSource(conn, pool);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms) => `${(ms / 1000).toFixed(3)} s`;
 
-/** Runs each named thunk ROUNDS times after a warm-up, in turn; returns their medians. */
-async function alternate(thunks) {
-  const times = Object.fromEntries(Object.keys(thunks).map((k) => [k, []]));
-  for (let r = 0; r <= ROUNDS; r++)
-    for (const [name, thunk] of Object.entries(thunks)) {
-      const t = performance.now();
-      await thunk();
-      if (r > 0) times[name].push(performance.now() - t);
-    }
-  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-}
-
-/**
- * The 3-step funnel (e0 → e1 → e2, 7 days, starts in March) over the squashed,
- * person-ordered copy: the rows stream in table order, so each person's events
- * arrive together and in time order, and a person is folded (ClickHouse's
- * windowFunnel DP: the latest start that reached each step) when the next one
- * begins. No partitions, no per-person lists. Equal timestamps are not ordered
- * by step here; the counts are checked against the engine's.
- */
-async function foldInPersonOrder(conn) {
-  const W = 7 * 86_400_000;
-  const from = START;
-  const to = START + DAYS * 86_400_000;
-  const none = Number.NEGATIVE_INFINITY;
-  const counts = [0, 0, 0];
-  let s0 = none;
-  let s1 = none;
-  let s2 = none;
-  const finish = () => {
-    if (s0 !== none) counts[0]++;
-    if (s1 !== none) counts[1]++;
-    if (s2 !== none) counts[2]++;
-  };
-  let seen = false;
-  let [p0, p1, p2, p3] = [0, 0, 0, 0];
-  const result = await conn.run(`SELECT person_id, epoch_ms(timestamp)::DOUBLE AS t,
-      (CASE event WHEN 'e0' THEN 1 WHEN 'e1' THEN 2 ELSE 4 END)::INTEGER AS step
-    FROM events_squashed WHERE project_id = 'bench' AND event IN ('e0', 'e1', 'e2')
-      AND timestamp >= TIMESTAMPTZ '2024-03-01 00:00:00+00' AND timestamp < TIMESTAMPTZ '2024-04-07 00:00:00+00'`);
-  await readChunks(result, (chunk) => {
-    const words = chunk.uuid(0);
-    const times = chunk.numbers(1);
-    const steps = chunk.numbers(2);
-    for (let r = 0; r < chunk.rowCount; r++) {
-      const w = r * 4;
-      if (
-        !seen ||
-        words[w] !== p0 ||
-        words[w + 1] !== p1 ||
-        words[w + 2] !== p2 ||
-        words[w + 3] !== p3
-      ) {
-        if (seen) finish();
-        seen = true;
-        [p0, p1, p2, p3] = [words[w], words[w + 1], words[w + 2], words[w + 3]];
-        s0 = s1 = s2 = none;
-      }
-      const ti = times[r];
-      const step = steps[r];
-      if (step === 4) {
-        if (s1 !== none && ti - s1 <= W && s1 > s2) s2 = s1;
-      } else if (step === 2) {
-        if (s0 !== none && ti - s0 <= W && s0 > s1) s1 = s0;
-      } else if (ti >= from && ti < to) s0 = ti;
-    }
-  });
-  if (seen) finish();
-  return counts;
-}
+const alternateRounds = (thunks) => alternate(thunks, ROUNDS);
 
 // Person order.
 const arrival = await generatedInMemory();
@@ -120,7 +50,7 @@ for (const [name, raw] of TARGET_QUERIES) {
   const query = AnalyticsQuery.parse(raw);
   const [ra, rb] = [await runAnalyticsQuery(a, query, ctx), await runAnalyticsQuery(b, query, ctx)];
   if (JSON.stringify(ra) !== JSON.stringify(rb)) throw new Error(`${name}: the layouts disagree`);
-  const m = await alternate({
+  const m = await alternateRounds({
     arrival: () => runAnalyticsQuery(a, query, ctx),
     person: () => runAnalyticsQuery(b, query, ctx),
   });
@@ -131,17 +61,14 @@ for (const [name, raw] of TARGET_QUERIES) {
 
 // Person order with merges squashed, folded as each person's run ends.
 t = performance.now();
-await ordered.conn.run(`CREATE TABLE events_squashed AS
-  SELECT e.* REPLACE (coalesce(o.person_id, e.person_id) AS person_id) FROM events e
-  LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
-  ORDER BY e.project_id, person_id, e.timestamp`);
+await createSquashed(ordered.conn);
 console.log(`person-ordered copy with merges squashed: ${secs(performance.now() - t)}`);
 const funnel = AnalyticsQuery.parse(funnelOf(3));
 const expected = (await runAnalyticsQuery(a, funnel, ctx)).steps.map((s) => s.count).join(' → ');
 const folded = (await foldInPersonOrder(ordered.conn)).join(' → ');
 if (folded !== expected)
   throw new Error(`the streamed fold says ${folded}, the engine ${expected}`);
-const f = await alternate({
+const f = await alternateRounds({
   engine: () => runAnalyticsQuery(a, funnel, ctx),
   folded: () => foldInPersonOrder(ordered.conn),
 });
@@ -211,7 +138,7 @@ thunks['dense INTEGER, default limit'] = async () => {
   await conn.runAndReadAll(statements['dense INTEGER, overrides joined']);
   await conn.run('SET perfect_ht_threshold = 21');
 };
-const m = await alternate(thunks);
+const m = await alternateRounds(thunks);
 const base = m['stored UUID, overrides joined'];
 for (const [name, ms] of Object.entries(m))
   console.log(`${name.padEnd(31)} ${secs(ms)}  ×${(base / ms).toFixed(2)}`);
