@@ -330,6 +330,9 @@ function chunkReducer(
       const { values } = groups;
       // Asked first: the other shards tally while this thread tallies its own.
       const theirs = others?.finish(values);
+      // Observed at once: should this thread's tally throw, their failure must
+      // not surface as an unhandled rejection (which ends the process).
+      theirs?.catch(() => undefined);
       const tallies = local.finish(values);
       for (const t of (await theirs) ?? []) mergeTallies(tallies, t);
       const [current, previous] = tallies.map((t) => opts.result(t));
