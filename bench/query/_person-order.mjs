@@ -12,12 +12,12 @@ import { DAYS, START } from './_generate.mjs';
  * a dense INTEGER (the generated persons' number, the UUID's last 12 digits).
  */
 export async function createSquashed(conn, { integerPerson = false } = {}) {
-  await conn.run(`CREATE TABLE events_squashed AS
+  await conn.run(`CREATE OR REPLACE TABLE events_squashed AS
     SELECT e.* REPLACE (coalesce(o.person_id, e.person_id) AS person_id) FROM events e
     LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
     ORDER BY e.project_id, person_id, e.timestamp`);
   if (integerPerson)
-    await conn.run(`CREATE TABLE events_squashed_int AS
+    await conn.run(`CREATE OR REPLACE TABLE events_squashed_int AS
       SELECT project_id, event, timestamp, (person_id::VARCHAR)[25:]::INTEGER AS person
       FROM events_squashed`);
 }
