@@ -73,10 +73,10 @@ const select = `${text(1)}, c2::UUID, ${text(3)}, ${text(4)}, pid::UUID, ${insta
   coalesce(c7, '')::JSON, ${[8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].map(text).join(', ')},
   ${[19, 20, 21, 22].map((i) => `c${i}::JSON`).join(', ')}`;
 const forms = {
-  'one file, ids first': `INSERT INTO events SELECT ${select}
+  'one file, ids first': `INSERT INTO events_recent SELECT ${select}
     FROM read_csv('${join(dir, 'joined.csv')}', columns = {'pid': 'VARCHAR', ${cols(22)}}, delim = chr(31), ${CSV})
     WHERE pid IS NOT NULL`,
-  'two files, POSITIONAL JOIN': `INSERT INTO events SELECT ${select}
+  'two files, POSITIONAL JOIN': `INSERT INTO events_recent SELECT ${select}
     FROM read_csv('${join(dir, 'rows.csv')}', columns = {${cols(22)}}, delim = chr(31), ${CSV})
     POSITIONAL JOIN read_csv('${join(dir, 'ids.csv')}', columns = {'pid': 'VARCHAR'}, delim = chr(30), ${CSV})
     WHERE pid IS DISTINCT FROM chr(31)`,

@@ -38,7 +38,7 @@ await conn.run("SET TimeZone = 'UTC'");
 for (const ddl of EVENTS_DDL) await conn.run(ddl);
 let t = performance.now();
 await conn.run(`
-  INSERT INTO events (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, browser)
+  INSERT INTO events_recent (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, browser)
   SELECT 'bench', uuid(), 'e' || (CASE WHEN h % 100 < 30 THEN 0 ELSE h % 20 END)::VARCHAR,
          'd' || p::VARCHAR, ('00000000-0000-4000-8000-' || lpad(p::VARCHAR, 12, '0'))::UUID,
          TIMESTAMPTZ '2024-03-01 00:00:00+00' + to_milliseconds((hash(i * 7 + 1) % ${DAYS * 86_400_000})::BIGINT),

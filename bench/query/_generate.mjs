@@ -3,7 +3,7 @@
 // sees the same events. Shared by queries.mjs and engines.mjs.
 
 import { DuckDBInstance } from '@duckdb/node-api';
-import { EVENTS_DDL } from '@opsloop/store';
+import { compactEvents, EVENTS_DDL } from '@opsloop/store';
 
 /**
  * An in-memory DuckDB (2 threads, session time zone UTC) with the event tables
@@ -32,7 +32,7 @@ const personId = (p) => `('00000000-0000-4000-8000-' || lpad((${p})::VARCHAR, 12
  */
 export async function generateEvents(conn, { events, persons }) {
   await conn.run(`
-    INSERT INTO events (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, browser)
+    INSERT INTO events_recent (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, browser)
     SELECT 'bench', uuid(), 'e' || (CASE WHEN h % 100 < 30 THEN 0 ELSE h % 20 END)::VARCHAR,
            'd' || p::VARCHAR, ${personId('p')},
            TIMESTAMPTZ '2024-03-01 00:00:00+00' + to_milliseconds((hash(i * 7 + 1) % ${DAYS * 86_400_000})::BIGINT),
@@ -59,4 +59,27 @@ export async function generateIdentity(conn, { persons }) {
   await conn.run(`INSERT INTO person_distinct_ids
     SELECT 'bench', 'd' || p::VARCHAR, ${personId(`CASE WHEN p % 50 = 0 THEN (p + 1) % ${persons} ELSE p END`)}
     FROM range(${persons}) r(p)`);
+}
+
+/**
+ * Compacts every event into the person-ordered part, as the server's
+ * compaction job does, then puts the last `tailDays` days back into the
+ * recent part, as if they had arrived since. Logs what it did.
+ */
+export async function compactWithTail(conn, tailDays = 0) {
+  const done = await compactEvents(conn);
+  console.log(`compacted ${done.events} events in ${(done.ms / 1000).toFixed(1)} s`);
+  if (tailDays > 0) {
+    const since = `TIMESTAMPTZ '2024-03-01 00:00:00+00' + INTERVAL ${DAYS - tailDays} DAY`;
+    await conn.run(
+      `INSERT INTO events_recent SELECT * FROM events_sorted WHERE timestamp >= ${since}`,
+    );
+    await conn.run(`DELETE FROM events_sorted WHERE timestamp >= ${since}`);
+  }
+  const [[sorted, recent]] = (
+    await conn.runAndReadAll(
+      'SELECT (SELECT count(*) FROM events_sorted), (SELECT count(*) FROM events_recent)',
+    )
+  ).getRows();
+  console.log(`events: ${sorted} in person order, ${recent} recent`);
 }

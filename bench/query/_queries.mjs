@@ -69,6 +69,14 @@ export function duckdbSource(conn, funnelThreads) {
       return reader.getRowObjectsJS().map(toJsonSafe);
     },
     executeChunks: (query, onChunk) => streamDuckDbChunks(conn, query, onChunk),
+    // As the store answers it: funnels fold person runs when most events are sorted.
+    async unsortedEvents() {
+      const reader = await conn.runAndReadAll(
+        'SELECT (SELECT count(*) FROM events_sorted), (SELECT count(*) FROM events_recent)',
+      );
+      const [[sorted, recent]] = reader.getRows();
+      return { sorted: Number(sorted), recent: Number(recent) };
+    },
     ...(funnelThreads ? { funnelThreads } : {}),
   };
 }

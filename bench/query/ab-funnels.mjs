@@ -4,17 +4,20 @@
 // checkout of another commit with its packages built (`npx tsc -b
 // tsconfig.build.json` there), e.g. from `git worktree add /tmp/old <commit>`.
 // This build runs as the server runs it, with its funnel threads.
+// Both builds get the same number of funnel threads. With --compact the events
+// are first compacted into the person-ordered part (--tail-days N: the last N
+// days left recent); the other build reads them through the view `events`.
 //   node bench/query/ab-funnels.mjs --old /tmp/old [--rounds 4] [--steps 3,20] [--threads N]
+//        [--compact] [--tail-days N]
 import { AnalyticsQuery } from '@opsloop/schema';
-import { streamDuckDbChunks } from '@opsloop/store/analytics/duckdb-chunks';
 import {
   defaultFunnelThreads,
   FunnelThreadPool,
 } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { arg } from '../_argv.mjs';
-import { generatedInMemory } from './_generate.mjs';
-import { BENCH_CONTEXT, funnelOf } from './_queries.mjs';
+import { compactWithTail, generatedInMemory } from './_generate.mjs';
+import { BENCH_CONTEXT, duckdbSource, funnelOf } from './_queries.mjs';
 
 const oldDir = arg('old', undefined);
 if (!oldDir) {
@@ -29,22 +32,21 @@ const threads = Number(arg('threads', defaultFunnelThreads()));
 const dist = (p) => new URL(`file://${oldDir}/packages/store/dist/analytics/${p}`).href;
 const old = await import(dist('run-query.js'));
 const oldChunks = await import(dist('duckdb-chunks.js'));
+const oldThreads = await import(dist('funnel-threads/funnel-thread-pool.js'));
+const oldPool = new oldThreads.FunnelThreadPool(threads);
 
 const { db, conn } = await generatedInMemory();
+if (process.argv.includes('--compact')) await compactWithTail(conn, Number(arg('tail-days', 0)));
 
 const ctx = BENCH_CONTEXT;
 const pool = new FunnelThreadPool(threads);
 const noRows = async () => [];
-const current = {
-  dialect: 'duckdb',
-  execute: noRows,
-  executeChunks: (q, f) => streamDuckDbChunks(conn, q, f),
-  funnelThreads: pool,
-};
+const current = { ...duckdbSource(conn, pool), execute: noRows };
 const other = {
   dialect: 'duckdb',
   execute: noRows,
   executeChunks: (q, f) => oldChunks.streamDuckDbChunks(conn, q, f),
+  funnelThreads: oldPool,
 };
 console.log(`other build: ${oldDir}; this build with ${threads} funnel threads`);
 for (const n of stepCounts) {
@@ -69,5 +71,6 @@ for (const n of stepCounts) {
   );
 }
 await pool.close();
+await oldPool.close();
 conn.closeSync();
 db.closeSync();

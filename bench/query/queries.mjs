@@ -1,6 +1,7 @@
 // Query latency on 10M events / 1M persons / 30 days, DuckDB embedded, 2 threads, warm.
 //   node bench/query/queries.mjs [--events 10000000] [--persons 1000000] [--runs 3]
 //        [--db path/to/file.duckdb] [--only funnel] [--rows] [--clickhouse] [--threads N]
+//        [--tail-days N] [--no-compact]
 // Data is generated deterministically inside DuckDB (INSERT … SELECT over range()
 // with hash()), so every run sees the same events. Without --db the database is
 // in memory; with it, a file that is generated once and reused (on-disk figures).
@@ -11,6 +12,10 @@
 // lists aggregated in DuckDB, as stores without chunk streaming run them). --clickhouse also loads the same events into a local
 // ClickHouse (clickhouse-server from Debian, started and stopped here) and times
 // its windowFunnel against ours.
+// Generated events are compacted into the person-ordered part, as the server's
+// compaction job keeps them (--no-compact leaves them all in arrival order);
+// --tail-days N then puts the last N days back in the recent part, as if they
+// had arrived since the compaction.
 import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { AnalyticsQuery } from '@opsloop/schema';
@@ -21,7 +26,7 @@ import {
 } from '@opsloop/store/analytics/funnel-threads/funnel-thread-pool';
 import { runAnalyticsQuery } from '@opsloop/store/analytics/run-query';
 import { arg } from '../_argv.mjs';
-import { generateEvents } from './_generate.mjs';
+import { compactWithTail, generateEvents } from './_generate.mjs';
 import { BENCH_CONTEXT, duckdbSource, TARGET_QUERIES } from './_queries.mjs';
 import { clickhouseFunnel } from './clickhouse.mjs';
 
@@ -32,6 +37,8 @@ const DB = arg('db', ':memory:');
 const ONLY = arg('only', '');
 // As the server runs them: funnels share their per-person pass with these threads.
 const THREADS = Number(arg('threads', defaultFunnelThreads()));
+const COMPACT = !process.argv.includes('--no-compact');
+const TAIL_DAYS = Number(arg('tail-days', 0));
 
 let peakRss = 0;
 const sampler = setInterval(() => {
@@ -55,6 +62,7 @@ if (fresh) {
   const [[n]] = (await conn.runAndReadAll('SELECT count(*) FROM events')).getRows();
   console.log(`reusing ${DB}: ${n} events`);
 }
+if (COMPACT) await compactWithTail(conn, TAIL_DAYS);
 
 // The store as the server uses it: row objects, or column chunks for funnels.
 const store = duckdbSource(conn, new FunnelThreadPool(THREADS));

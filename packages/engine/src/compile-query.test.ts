@@ -71,6 +71,63 @@ describe('compileQuery (DuckDB golden SQL)', () => {
     );
   });
 
+  it('a funnel over the person-ordered part: merged persons, the recent part by person, the runs', () => {
+    const funnel = (extra: object = {}) =>
+      parse({
+        kind: 'funnel',
+        dateRange: { from: '2024-03-01', to: '2024-03-02' },
+        steps: [{ event: 'a' }, { event: 'b' }],
+        window: { value: 1, unit: 'day' },
+        ...extra,
+      });
+    const runs = compileQuery(funnel(), ctx).chunked?.personRuns;
+    assert.ok(runs);
+    const at = (ms: number) => `(TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_milliseconds(${ms}))`;
+    const scan = (table: string, p: number) =>
+      `FROM ${table} e${table === 'events_sorted' ? '' : ' LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id'} ` +
+      `WHERE e.project_id = $${p} AND e.timestamp >= ${at(1709251200000)} AND e.timestamp < ${at(1709510400000)} AND ` +
+      // The sorted part tests names row by row: an IN list may become a join, which reorders.
+      (table === 'events_sorted'
+        ? `list_contains([$${p + 1}, $${p + 2}], e.event)`
+        : `e.event IN ($${p + 1}, $${p + 2})`);
+    const person = (table: string) =>
+      table === 'events_sorted' ? 'e.person_id' : 'coalesce(o.person_id, e.person_id)';
+    const cols = (table: string, p: number) =>
+      `${person(table)} AS person, (epoch_ms(e.timestamp))::DOUBLE AS t, (CASE WHEN e.event = $${p} THEN (1)::BIGINT WHEN e.event = $${p + 1} THEN (2)::BIGINT ELSE (0)::BIGINT END) AS steps, (0)::BIGINT AS excl, e.timestamp < ${at(1709424000000)} AS in_range, NULL::VARCHAR AS bval`;
+    const flat = (inner: string) =>
+      `SELECT person, t, (steps)::INTEGER AS s FROM (${inner}) f WHERE steps <> 0 OR excl <> 0`;
+    // The sorted part: its stored person is the merged one; no join, a plain scan in table order.
+    assert.equal(
+      runs.runs.sql,
+      flat(`SELECT ${cols('events_sorted', 1)} ${scan('events_sorted', 3)}`),
+    );
+    assert.deepEqual(runs.runs.parameters, ['a', 'b', 'p1', 'a', 'b']);
+    // Persons merged since the compaction (both ends), with whom to group them.
+    const newOverrides = (p: number) =>
+      `FROM person_overrides n WHERE n.project_id = $${p} AND n.old_person_id NOT IN (SELECT s.old_person_id FROM squashed_overrides s WHERE s.project_id = $${p + 1})`;
+    assert.equal(
+      runs.divert.sql,
+      `SELECT DISTINCT pid, merged FROM (SELECT n.person_id AS pid, n.person_id AS merged ${newOverrides(1)} ` +
+        `UNION ALL SELECT n.old_person_id AS pid, n.person_id AS merged ${newOverrides(3)}) d`,
+    );
+    // The recent part, by person, to merge into the runs.
+    assert.equal(
+      runs.recent.sql,
+      `${flat(`SELECT ${cols('events_recent', 1)} ${scan('events_recent', 3)}`)} ORDER BY person`,
+    );
+    // Person properties need the persons join, which may reorder rows: no runs then.
+    const byPerson = { breakdown: { on: 'person', property: 'plan' } };
+    assert.equal(compileQuery(funnel(byPerson), ctx).chunked?.personRuns, undefined);
+    const personFilter = { filters: { property: 'plan', on: 'person', op: 'eq', value: 'pro' } };
+    assert.equal(compileQuery(funnel(personFilter), ctx).chunked?.personRuns, undefined);
+    // So does what persons did: a person merged since the compaction is judged as the merged one.
+    const performed = { filters: { performed: 'c', within: { days: 7 } } };
+    assert.equal(compileQuery(funnel(performed), ctx).chunked?.personRuns, undefined);
+    // ClickHouse keeps events in one part.
+    const ch = compileQuery(funnel(), { ...ctx, dialect: 'clickhouse' });
+    assert.equal(ch.chunked?.personRuns, undefined);
+  });
+
   it('unique persons by bucket masks, grouped by person alone unless broken down', () => {
     const unique = (breakdown?: unknown) =>
       compileQuery(

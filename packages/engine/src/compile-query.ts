@@ -67,10 +67,17 @@ function compilePlan(
   compiler: () => DuckDbCompiler | ClickHouseCompiler,
 ): CompiledAnalyticsQuery {
   const compiled = compiler().compile(plan.root);
+  const runs = plan.chunked?.personRuns;
   const chunked = plan.chunked && {
     compiled: compiler().compile(plan.chunked.root),
     reducer: plan.chunked.reducer,
     bothPeriods: plan.chunked.bothPeriods,
+    personRuns: runs && {
+      divert: compiler().compile(runs.divert),
+      recent: compiler().compile(runs.recent),
+      runs: compiler().compile(runs.runs),
+      reducer: runs.reducer,
+    },
   };
   const previous = plan.previous && {
     query: compilePlan(plan.previous.plan, compiler),

@@ -6,6 +6,7 @@ export {
   mergeTallies,
   type WindowTallies,
 } from './funnel/funnel-shard.js';
+export { PersonOrderError } from './funnel/person-runs.js';
 export type { FunnelShardThreads, OpenedShards } from './funnel/shard-threads.js';
 export { type PlanContext, QueryPlanError, type ResolvedSegment } from './plan/context.js';
 export type { Row } from './plan/plan.js';
@@ -21,6 +22,8 @@ export type {
   ChunkReducer,
   ColumnChunk,
   ColumnValues,
+  PersonRunsQuery,
+  PersonRunsReducer,
   ReducerEnv,
 } from './sql/dialect/column-chunk.js';
 export { DuckDbCompiler, duckdbAdapter } from './sql/dialect/duckdb.js';

@@ -360,7 +360,7 @@ export function localPersons(
 }
 
 /** Mixes the key words (murmur3-style); it only spreads keys, equality is exact. */
-function hash(w0: number, w1: number, w2: number, w3: number, g: number): number {
+export function hash(w0: number, w1: number, w2: number, w3: number, g: number): number {
   let h = Math.imul(w0 ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ w1 ^ (h >>> 13), 0xc2b2ae35);
   h = Math.imul(h ^ w2 ^ (h >>> 16), 0x85ebca6b);

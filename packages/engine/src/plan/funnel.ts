@@ -1,28 +1,30 @@
 import type { FunnelQuery, FunnelResult, FunnelStepResult } from '@opsloop/schema';
 import { attributedGroup } from '../funnel/attribution.js';
 import { emptyTally, FunnelAccumulator, type FunnelTally } from '../funnel/funnel-accumulator.js';
-import { FunnelShard, mergeTallies } from '../funnel/funnel-shard.js';
+import { type FunnelRows, FunnelShard, mergeTallies } from '../funnel/funnel-shard.js';
 import type { FunnelSpec } from '../funnel/person-funnel.js';
 import type { GroupingWindow } from '../funnel/person-grouping.js';
+import { PersonRunFold } from '../funnel/person-runs.js';
 import { fn } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
+  type EventsPart,
   InstantNode,
   RecordListNode,
   recordFields,
   type SqlNode,
 } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
-import type { ChunkReducer, ColumnChunk, ReducerEnv } from '../sql/dialect/column-chunk.js';
+import type { ColumnChunk, PersonRunsReducer, ReducerEnv } from '../sql/dialect/column-chunk.js';
 import { previousRange, type ResolvedRange, resolveRange } from '../time/date-range.js';
 import { UNIT_MS } from '../time/units.js';
 import { planBothPeriods } from './compare.js';
-import type { PlanContext } from './context.js';
-import { type FilterEnv, filterSql } from './filter-sql.js';
+import { adapterOf, type PlanContext } from './context.js';
+import { type FilterEnv, filterReadsPerson, filterSql } from './filter-sql.js';
 import type { Plan, Row } from './plan.js';
 import { field, num, str } from './plan.js';
 import { type PropertyScope, propertyText } from './properties.js';
-import { andFilters, eventsSource, PERSON } from './source.js';
+import { andFilters, eventsSource, personOf } from './source.js';
 
 export interface FunnelPlanOptions {
   /**
@@ -42,7 +44,9 @@ export interface FunnelPlanOptions {
  * for ordered funnels, the exact search otherwise. Stores that stream column
  * chunks get them flat and unsorted (DuckDB only filters; persons are grouped
  * in JS); others get one row per person with a list of {t: epoch ms, s: step
- * bits, x: exclusion bits, r: in range} structs.
+ * bits, x: exclusion bits, r: in range} structs. Stores that keep most events
+ * in person order stream that part as it lies and fold each person as their
+ * run ends (`personRunsPlan`).
  *
  * A person-property breakdown groups by (person, value). An event-property
  * breakdown attributes each person to one value, first touch: the value on
@@ -91,41 +95,48 @@ export function planFunnel(
     (b ? (scope: PropertyScope) => propertyText(scope, b.on, b.property) : undefined);
   const attributed = options.breakdownKey === undefined && b?.on === 'event';
   const names = [...q.steps.map((s) => s.event), ...q.exclusions.map((x) => x.event)];
-  const src = eventsSource({
-    ctx,
-    fromMs: scan.fromMs,
-    toMs: scan.toMs,
-    events: q.order === 'strict' ? undefined : names,
-    // Global filters are folded into each step so that `strict` still sees every event.
-    filters: undefined,
-    personProperties: (breakdownKey !== undefined && !attributed) || needsPerson(q),
-    columns: (scope) => {
-      const env = { scope, projectId: ctx.projectId, asOf: ctx.now, person: PERSON };
-      const bits = (marks: readonly Mark[]) => markBits(marks, q.filters, env);
-      return {
-        person: PERSON,
-        t: fn.toDouble(EpochMsNode.create(text('e.timestamp'))),
-        steps: bits(
-          q.steps.map((s, i) => ({
-            event: s.event,
-            filters: s.filters,
-            bit: 2 ** i,
-            path: `steps.${i}.filters`,
-          })),
-        ),
-        excl: bits(
-          q.exclusions.map((x, i) => ({
-            event: x.event,
-            filters: undefined,
-            bit: 2 ** i,
-            path: 'filters',
-          })),
-        ),
-        in_range: sql`e.timestamp < ${InstantNode.create(range.toMs)}`,
-        bval: breakdownKey ? breakdownKey(scope) : fn.nullText,
-      };
-    },
-  });
+  const personJoin = (breakdownKey !== undefined && !attributed) || needsPerson(q);
+  /** The funnel's events (of one part of the store, with more conditions). */
+  const source = (part: EventsPart = 'all', where: readonly SqlNode[] = []) =>
+    eventsSource({
+      ctx,
+      fromMs: scan.fromMs,
+      toMs: scan.toMs,
+      events: q.order === 'strict' ? undefined : names,
+      // Global filters are folded into each step so that `strict` still sees every event.
+      filters: undefined,
+      personProperties: personJoin,
+      part,
+      where,
+      columns: (scope) => {
+        const person = personOf(part);
+        const env = { scope, projectId: ctx.projectId, asOf: ctx.now, person };
+        const bits = (marks: readonly Mark[]) => markBits(marks, q.filters, env);
+        return {
+          person,
+          t: fn.toDouble(EpochMsNode.create(text('e.timestamp'))),
+          steps: bits(
+            q.steps.map((s, i) => ({
+              event: s.event,
+              filters: s.filters,
+              bit: 2 ** i,
+              path: `steps.${i}.filters`,
+            })),
+          ),
+          excl: bits(
+            q.exclusions.map((x, i) => ({
+              event: x.event,
+              filters: undefined,
+              bit: 2 ** i,
+              path: 'filters',
+            })),
+          ),
+          in_range: sql`e.timestamp < ${InstantNode.create(range.toMs)}`,
+          bval: breakdownKey ? breakdownKey(scope) : fn.nullText,
+        };
+      },
+    });
+  const src = source();
   const grouped = breakdownKey !== undefined;
   // Masks fit INTEGER: at most 30 steps and 10 exclusions.
   const starts = q.order === 'unordered' ? text('steps <> 0') : text('steps % 2 = 1');
@@ -145,12 +156,43 @@ export function planFunnel(
   const streamed = STREAMED.filter(
     (c) => (c !== 'bval' || grouped) && (c !== 'x' || q.exclusions.length > 0),
   );
-  const flat = sql`SELECT ${join(
-    streamed.map((c) => STREAMED_SQL[c]),
-    ', ',
-  )} FROM (${src}) f${relevant}`;
+  const flatOf = (events: SqlNode) =>
+    sql`SELECT ${join(
+      streamed.map((c) => STREAMED_SQL[c]),
+      ', ',
+    )} FROM (${events}) f${relevant}`;
+  const flat = flatOf(src);
   const result = (tallies: ReadonlyMap<string | null, FunnelTally>) =>
     funnelResult(q, spec, tallies, { grouped });
+  const reducer = (env: ReducerEnv = {}) =>
+    chunkReducer(
+      spec,
+      {
+        grouped,
+        attributed,
+        columns: streamedColumns(streamed),
+        // Each period reads its events as a query of its own would: from its
+        // start to its end plus the window, starting before its end.
+        windows: periods.map((p) => ({
+          from: p.fromMs,
+          to: p.toMs + windowMs,
+          startsBefore: p.toMs,
+        })),
+        result,
+      },
+      env,
+    );
+  // Where the store keeps a part of its events in person order, that part is
+  // folded person by person (see PersonRunFold). A person-property breakdown
+  // or filter joins the persons, and a grouped key splits persons: those take
+  // the grouping pass. So do filters on what persons did: the sorted part's
+  // rows carry the person as of the compaction, and a person merged since
+  // must be judged as the merged one.
+  const readsPerson = [q.filters, ...q.steps.map((s) => s.filters)].some(filterReadsPerson);
+  const runs =
+    adapterOf(ctx).personOrderedEvents && !personJoin && !readsPerson && (!grouped || attributed)
+      ? personRunsPlan(ctx, { flatOf, source })
+      : undefined;
   return {
     root,
     shape: (rows) => {
@@ -163,25 +205,37 @@ export function planFunnel(
     },
     chunked: {
       root: flat,
-      reducer: (env = {}) =>
-        chunkReducer(
-          spec,
-          {
-            grouped,
-            attributed,
-            columns: streamedColumns(streamed),
-            // Each period reads its events as a query of its own would: from its
-            // start to its end plus the window, starting before its end.
-            windows: periods.map((p) => ({
-              from: p.fromMs,
-              to: p.toMs + windowMs,
-              startsBefore: p.toMs,
-            })),
-            result,
-          },
-          env,
-        ),
+      reducer,
+      personRuns: runs && { ...runs, reducer },
     },
+  };
+}
+
+/**
+ * The three statements of a funnel over a store whose events are in two parts
+ * (`DialectAdapter.personOrderedEvents`):
+ * - `divert`: the persons merged since the compaction (old id → new, and the
+ *   new one itself): their rows of the sorted part are apart, so the grouping
+ *   pass takes all their rows;
+ * - `recent`: the recent part's events, sorted by (merged) person, merged
+ *   into the runs;
+ * - `runs`: the sorted part in table order, folded person by person.
+ * Every person is counted by exactly one of the two passes, from all their events.
+ */
+function personRunsPlan(
+  ctx: PlanContext,
+  parts: {
+    readonly flatOf: (events: SqlNode) => SqlNode;
+    readonly source: (part?: EventsPart) => SqlNode;
+  },
+): { readonly divert: SqlNode; readonly recent: SqlNode; readonly runs: SqlNode } {
+  const p = ctx.projectId;
+  // Overrides the compaction did not squash: they point stored persons of the sorted part elsewhere.
+  const newOverrides = sql`FROM person_overrides n WHERE n.project_id = ${p} AND n.old_person_id NOT IN (SELECT s.old_person_id FROM squashed_overrides s WHERE s.project_id = ${p})`;
+  return {
+    divert: sql`SELECT DISTINCT pid, merged FROM (SELECT n.person_id AS pid, n.person_id AS merged ${newOverrides} UNION ALL SELECT n.old_person_id AS pid, n.person_id AS merged ${newOverrides}) d`,
+    recent: sql`${parts.flatOf(parts.source('recent'))} ORDER BY person`,
+    runs: parts.flatOf(parts.source('sorted')),
   };
 }
 
@@ -290,7 +344,7 @@ function chunkReducer(
     readonly result: (tallies: ReadonlyMap<string | null, FunnelTally>) => FunnelResult;
   },
   env: ReducerEnv,
-): ChunkReducer<FunnelResult> {
+): PersonRunsReducer<FunnelResult> {
   const config = {
     spec,
     grouped: opts.grouped,
@@ -302,38 +356,65 @@ function chunkReducer(
   const others = env.funnelThreads?.open(config);
   const local = new FunnelShard(config, { shard: 0, shards: 1 + (others?.count ?? 0) });
   const groups = new BreakdownValues();
+  // The grouping pass: this thread's shard, and the other threads' first so
+  // that they work while this one pushes.
+  const group = (rows: FunnelRows, n: number) => {
+    const wait = others?.write(rows, n);
+    local.push(rows, n);
+    return wait;
+  };
+  // Made on first use: only stores with a person-ordered part feed it.
+  let runs: PersonRunFold | undefined;
+  const runFold = () => {
+    runs ??= new PersonRunFold(config, () => groups.values, group);
+    return runs;
+  };
   let ids = new Int32Array(0);
+  const rowsOf = (chunk: ColumnChunk): FunnelRows => {
+    const { columns } = opts;
+    const n = chunk.rowCount;
+    let g: Int32Array | undefined;
+    if (columns.bval !== undefined) {
+      const bval = chunk.column(columns.bval);
+      if (ids.length < n) ids = new Int32Array(n);
+      for (let row = 0; row < n; row++) ids[row] = groups.idOf(str(bval.get(row)));
+      g = ids;
+    }
+    return {
+      words: chunk.uuid(PERSON_COL),
+      t: chunk.numbers(columns.t),
+      s: chunk.numbers(columns.s),
+      x: columns.x === undefined ? undefined : chunk.numbers(columns.x),
+      g,
+    };
+  };
   return {
+    divert(chunk: ColumnChunk) {
+      const from = chunk.uuid(0);
+      const to = chunk.uuid(1);
+      const { divert } = runFold();
+      for (let r = 0; r < chunk.rowCount; r++) divert.set(from, to, r);
+    },
+    addRecent(chunk: ColumnChunk) {
+      runFold().addRecent(rowsOf(chunk), chunk.rowCount);
+    },
+    addRuns(chunk: ColumnChunk) {
+      return runFold().push(rowsOf(chunk), chunk.rowCount);
+    },
     add(chunk: ColumnChunk) {
-      const { columns } = opts;
-      const n = chunk.rowCount;
-      let g: Int32Array | undefined;
-      if (columns.bval !== undefined) {
-        const bval = chunk.column(columns.bval);
-        if (ids.length < n) ids = new Int32Array(n);
-        for (let row = 0; row < n; row++) ids[row] = groups.idOf(str(bval.get(row)));
-        g = ids;
-      }
-      const rows = {
-        words: chunk.uuid(PERSON_COL),
-        t: chunk.numbers(columns.t),
-        s: chunk.numbers(columns.s),
-        x: columns.x === undefined ? undefined : chunk.numbers(columns.x),
-        g,
-      };
-      // The other threads first, so that they work while this one pushes.
-      const wait = others?.write(rows, n);
-      local.push(rows, n);
-      return wait;
+      return group(rowsOf(chunk), chunk.rowCount);
     },
     async finish() {
       const { values } = groups;
+      // The last runs' diverted rows reach the grouping pass before it tallies.
+      await runs?.end();
       // Asked first: the other shards tally while this thread tallies its own.
       const theirs = others?.finish(values);
       // Observed at once: should this thread's tally throw, their failure must
       // not surface as an unhandled rejection (which ends the process).
       theirs?.catch(() => undefined);
       const tallies = local.finish(values);
+      if (runs) mergeTallies(tallies, runs.tallies());
       for (const t of (await theirs) ?? []) mergeTallies(tallies, t);
       const [current, previous] = tallies.map((t) => opts.result(t));
       if (!current) throw new Error('a funnel needs a period');

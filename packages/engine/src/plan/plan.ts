@@ -1,5 +1,5 @@
 import type { SqlNode } from '../sql/ast/nodes.js';
-import type { ChunkReducer, ReducerEnv } from '../sql/dialect/column-chunk.js';
+import type { ChunkReducer, PersonRunsReducer, ReducerEnv } from '../sql/dialect/column-chunk.js';
 import { MAX_BUCKETS } from '../time/date-range.js';
 import { QueryPlanError } from './context.js';
 
@@ -18,6 +18,15 @@ export interface Plan<R> {
     readonly reducer: (env?: ReducerEnv) => ChunkReducer<R>;
     /** With `compare`: the reducer's result already holds the previous period's (no `previous` run). */
     readonly bothPeriods?: boolean | undefined;
+    /** The same from a store's person-ordered part and the rest (see `PersonRunsQuery`). */
+    readonly personRuns?:
+      | {
+          readonly divert: SqlNode;
+          readonly recent: SqlNode;
+          readonly runs: SqlNode;
+          readonly reducer: (env?: ReducerEnv) => PersonRunsReducer<R>;
+        }
+      | undefined;
   };
   /**
    * With `compare`, where one statement cannot answer both periods: the

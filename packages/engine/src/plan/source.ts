@@ -1,6 +1,7 @@
 import type { Filter } from '@opsloop/schema';
 import { fn } from '../sql/ast/functions.js';
 import {
+  type EventsPart,
   EventsTableNode,
   InstantNode,
   MergedPersonNode,
@@ -17,6 +18,12 @@ export const PERSON = MergedPersonNode.create('e', 'o');
 /** The join {@link PERSON} reads (nothing on engines that look merged persons up). */
 export const OVERRIDES_JOIN = OverridesJoinNode.create('e', 'o');
 export const EVENT_SCOPE_ALIAS = 'e';
+/** The person of event `e` as stored: the merged one in the sorted part (see `SourceSpec.part`). */
+export const STORED_PERSON = text('e.person_id');
+
+/** The merged person of an event of `part`. */
+export const personOf = (part: EventsPart | undefined): SqlNode =>
+  part === 'sorted' ? STORED_PERSON : PERSON;
 
 export interface SourceSpec {
   readonly ctx: PlanContext;
@@ -33,6 +40,14 @@ export interface SourceSpec {
    * merges after ({@link foldMerges}). Only where nothing reads the person.
    */
   readonly storedPersons?: boolean | undefined;
+  /**
+   * Which part of the events to read (default all). The sorted part has its
+   * merges squashed: it is read without the overrides join, for callers that
+   * leave out the persons merged since its compaction.
+   */
+  readonly part?: EventsPart | undefined;
+  /** More conditions for the WHERE, over the scope's aliases. */
+  readonly where?: readonly SqlNode[] | undefined;
   /** Named expressions to select, built against the scope. */
   readonly columns: (scope: PropertyScope) => Readonly<Record<string, SqlNode>>;
 }
@@ -57,26 +72,34 @@ export function eventsSource(spec: SourceSpec): SqlNode {
     sql`e.timestamp >= ${InstantNode.create(spec.fromMs)}`,
     sql`e.timestamp < ${InstantNode.create(spec.toMs)}`,
   ];
+  const part = spec.part ?? 'all';
   if (spec.events) {
+    const names = join(
+      [...new Set(spec.events)].map((ev) => sql`${ev}`),
+      ', ',
+    );
     where.push(
       spec.events.length === 0
         ? fn.false
-        : sql`e.event IN (${join(
-            [...new Set(spec.events)].map((ev) => sql`${ev}`),
-            ', ',
-          )})`,
+        : // The sorted part is read for its order: DuckDB turns IN lists of
+          // five names or more into a join, which does not keep it.
+          part === 'sorted'
+          ? fn.listHas(sql`[${names}]`, text('e.event'))
+          : sql`e.event IN (${names})`,
     );
   }
-  const events = EventsTableNode.create('e', join([...where], ' AND '));
+  const person = personOf(part);
+  const events = EventsTableNode.create('e', join([...where], ' AND '), part);
+  where.push(...(spec.where ?? []));
   if (spec.filters) {
     where.push(
-      sql`coalesce(${filterSql(spec.filters, { scope, projectId: spec.ctx.projectId, asOf: spec.ctx.now, person: PERSON })}, ${fn.false})`,
+      sql`coalesce(${filterSql(spec.filters, { scope, projectId: spec.ctx.projectId, asOf: spec.ctx.now, person })}, ${fn.false})`,
     );
   }
   const persons = personJoin
-    ? sql` LEFT JOIN (SELECT id, ${fn.argMax(text('properties'), text('version'))} AS properties FROM persons WHERE project_id = ${spec.ctx.projectId} GROUP BY id) pp ON pp.id = ${PERSON}`
+    ? sql` LEFT JOIN (SELECT id, ${fn.argMax(text('properties'), text('version'))} AS properties FROM persons WHERE project_id = ${spec.ctx.projectId} GROUP BY id) pp ON pp.id = ${person}`
     : text('');
-  const overrides = spec.storedPersons ? text('') : OVERRIDES_JOIN;
+  const overrides = spec.storedPersons || part === 'sorted' ? text('') : OVERRIDES_JOIN;
   return sql`SELECT ${join(cols, ', ')} FROM ${events}${overrides}${persons} WHERE ${join(where, ' AND ')}`;
 }
 

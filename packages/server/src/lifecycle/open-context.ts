@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../app-context.js';
 import { type Config, ConfigError } from '../config/config.js';
 import { bulkAccess } from '../pipeline/bulk-exclusive.js';
+import { startCompactionJob } from '../pipeline/compaction-job.js';
 import { openPipeline } from '../pipeline/open-pipeline.js';
 import { startPeopleJobs } from '../segments/job.js';
 import { type ClusterNode, clusterNodeEvents } from './cluster-node-events.js';
@@ -109,6 +110,9 @@ export async function openContext(
   // Recomputes dynamic segments and applies event retention in the background.
   const peopleJobs = startPeopleJobs(ctx);
   closers.push(() => peopleJobs.stop());
+  // Keeps the embedded store's events mostly in person order (none for ClickHouse).
+  const compaction = startCompactionJob(ctx);
+  if (compaction) closers.push(() => compaction.stop());
   return {
     ctx,
     close: async () => {

@@ -4,7 +4,15 @@ import { referenceRetentionBreakdown } from '@opsloop/engine/reference/index';
 import { AnalyticsQuery } from '@opsloop/schema';
 import fc from 'fast-check';
 import { runAnalyticsQuery } from './run-query.js';
-import { arbEventFilter, arbRange, arbWorld, dataOf, NAMES, NOW } from './testing/arb-world.js';
+import {
+  arbEventFilter,
+  arbRange,
+  arbWorld,
+  compactionOf,
+  dataOf,
+  NAMES,
+  NOW,
+} from './testing/arb-world.js';
 import { MemoryDuckDb, type TestEvent } from './testing/memory-duckdb.js';
 
 const arbBreakdown = fc.constantFrom(
@@ -48,7 +56,7 @@ describe('breakdowns on DuckDB', () => {
           });
           if (q.kind !== 'retention') throw new Error('parse');
           const data = dataOf(w);
-          await db.load(data);
+          await db.load(data, compactionOf(w));
           const ctx = { projectId: 'p1', timezone: w.tz, now: NOW };
           assert.deepEqual(
             await runAnalyticsQuery(db, q, ctx),

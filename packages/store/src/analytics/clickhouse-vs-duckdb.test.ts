@@ -24,6 +24,7 @@ import { MemoryDuckDb } from './testing/memory-duckdb.js';
 /** One fixed world: every person active, merges, DST days, mixed property types. */
 const WORLD: World = {
   tz: 'America/New_York',
+  compaction: undefined,
   events: [
     { event: 'a', person: 0, day: 0, hour: 4, half: false, plan: 'free', n: 1 },
     { event: 'b', person: 0, day: 1, hour: 5, half: true, plan: 'pro', n: 3 },

@@ -22,6 +22,7 @@ import {
   arbRange,
   arbWorld,
   canon,
+  compactionOf,
   dataOf,
   NAMES,
   NOW,
@@ -478,8 +479,8 @@ describe('analytics engine on DuckDB agrees with the reference', () => {
     threaded,
     worlds: arbWorld,
     crowdedWorlds: arbDenseWorld,
-    use: async (_, data) => {
-      await db.load(data);
+    use: async (w, data) => {
+      await db.load(data, compactionOf(w));
       return data.projectId;
     },
     runs: (n) => n,

@@ -13,6 +13,7 @@ const none = [undefined, undefined, undefined, undefined, undefined];
  */
 const world: World = {
   tz: 'UTC',
+  compaction: undefined,
   events: [
     { event: 'a', person: 0, day: 1, hour: 0, half: false, plan: 'pro', n: undefined },
     { event: 'a', person: 0, day: 2, hour: 0, half: false, plan: 'free', n: undefined },

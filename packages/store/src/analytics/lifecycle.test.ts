@@ -5,7 +5,15 @@ import { referenceLifecycle } from '@opsloop/engine/reference/index';
 import { AnalyticsQuery } from '@opsloop/schema';
 import fc from 'fast-check';
 import { runAnalyticsQuery } from './run-query.js';
-import { arbEventFilter, arbRange, arbWorld, dataOf, NAMES, NOW } from './testing/arb-world.js';
+import {
+  arbEventFilter,
+  arbRange,
+  arbWorld,
+  compactionOf,
+  dataOf,
+  NAMES,
+  NOW,
+} from './testing/arb-world.js';
 import { handData } from './testing/hand-data.js';
 import { MemoryDuckDb, type TestEvent } from './testing/memory-duckdb.js';
 
@@ -36,7 +44,7 @@ describe('lifecycle on DuckDB', () => {
           });
           if (q.kind !== 'lifecycle') throw new Error('parse');
           const data = dataOf(w);
-          await db.load(data);
+          await db.load(data, compactionOf(w));
           const ctx = { projectId: 'p1', timezone: w.tz, now: NOW };
           assert.deepEqual(await runAnalyticsQuery(db, q, ctx), referenceLifecycle(data, q, ctx));
         },

@@ -4,7 +4,15 @@ import { referencePaths } from '@opsloop/engine/reference/index';
 import { AnalyticsQuery } from '@opsloop/schema';
 import fc from 'fast-check';
 import { runAnalyticsQuery } from './run-query.js';
-import { arbEventFilter, arbRange, arbWorld, dataOf, NAMES, NOW } from './testing/arb-world.js';
+import {
+  arbEventFilter,
+  arbRange,
+  arbWorld,
+  compactionOf,
+  dataOf,
+  NAMES,
+  NOW,
+} from './testing/arb-world.js';
 import { MemoryDuckDb, type TestEvent } from './testing/memory-duckdb.js';
 
 describe('paths on DuckDB', () => {
@@ -64,7 +72,7 @@ describe('paths on DuckDB', () => {
               : [];
           });
           const data = { ...world, events: [...extra, ...world.events] };
-          await db.load(data);
+          await db.load(data, compactionOf(w));
           const ctx = { projectId: 'p1', timezone: w.tz, now: NOW };
           assert.deepEqual(await runAnalyticsQuery(db, q, ctx), referencePaths(data, q, ctx));
         },

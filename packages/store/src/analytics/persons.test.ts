@@ -5,7 +5,7 @@ import { referencePersons } from '@opsloop/engine/reference/index';
 import { AnalyticsQuery, type Filter, type PersonsQuery } from '@opsloop/schema';
 import fc from 'fast-check';
 import { runAnalyticsQuery } from './run-query.js';
-import { arbWorld, dataOf, NOW, PERSONS } from './testing/arb-world.js';
+import { arbWorld, compactionOf, dataOf, NOW, PERSONS } from './testing/arb-world.js';
 import { MemoryDuckDb, type TestEvent } from './testing/memory-duckdb.js';
 
 const SEGMENTS = new Map<string, ResolvedSegment>([
@@ -89,7 +89,7 @@ describe('persons on DuckDB', () => {
               ),
             ],
           };
-          await db.load(data);
+          await db.load(data, compactionOf(w));
           const ctx = { projectId: 'p1', timezone: w.tz, now: NOW, segments: SEGMENTS };
           const got = await runAnalyticsQuery(db, q, ctx);
           const want = referencePersons(data, resolveSegments(q, SEGMENTS), ctx);

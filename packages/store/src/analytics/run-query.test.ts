@@ -84,3 +84,61 @@ describe('runAnalyticsQuery with funnel threads', () => {
     }
   });
 });
+
+describe('runAnalyticsQuery over a person-ordered part', () => {
+  let db: MemoryDuckDb;
+  before(async () => {
+    db = await MemoryDuckDb.open();
+  });
+  after(() => db.close());
+
+  /** The store, counting the rows each statement streams, by the part it reads. */
+  const counting = () => {
+    const rows = { sorted: 0, other: 0 };
+    const source: AnalyticsSource = {
+      dialect: db.dialect,
+      execute: db.execute.bind(db),
+      executeChunks: (q, onChunk) =>
+        db.executeChunks(q, (chunk) => {
+          rows[/FROM events_sorted e\b/.test(q.sql) ? 'sorted' : 'other'] += chunk.rowCount;
+          return onChunk(chunk);
+        }),
+    };
+    return { rows, source };
+  };
+
+  it('folds the sorted part as runs with the recent part merged in', async () => {
+    // The first 20 persons' events compacted; person 21 onwards arrive after.
+    await db.load({ projectId: 'p1', events }, { events: 50, overrides: [] });
+    const { rows, source } = counting();
+    assert.deepEqual(counts(await runAnalyticsQuery(source, query, ctx)), [40, 40, 20]);
+    assert.equal(rows.sorted, 50, 'the sorted part streams once, in runs');
+    // No merges to divert; the recent part's events (50), once.
+    assert.equal(rows.other, 50);
+  });
+
+  it('groups every event when the store says most are recent', async () => {
+    await db.load({ projectId: 'p1', events }, { events: 50, overrides: [] });
+    const { rows, source } = counting();
+    const parts = { sorted: 50, recent: 50 };
+    const sized = { ...source, unsortedEvents: async () => parts };
+    assert.deepEqual(counts(await runAnalyticsQuery(sized, query, ctx)), [40, 40, 20]);
+    assert.equal(rows.sorted, 0, 'no runs');
+    parts.recent = 10;
+    assert.deepEqual(counts(await runAnalyticsQuery(sized, query, ctx)), [40, 40, 20]);
+    assert.equal(rows.sorted, 50, 'runs once the recent part is small');
+  });
+
+  it('answers from the grouping pass when the sorted part is not in person order', async () => {
+    await db.load({ projectId: 'p1', events });
+    // Sorted by person backwards: the fold must refuse it, not count persons twice.
+    await db.execute({
+      sql: 'INSERT INTO events_sorted SELECT * FROM events_recent ORDER BY person_id DESC, timestamp',
+      parameters: [],
+    });
+    await db.execute({ sql: 'DELETE FROM events_recent', parameters: [] });
+    const { rows, source } = counting();
+    assert.deepEqual(counts(await runAnalyticsQuery(source, query, ctx)), [40, 40, 20]);
+    assert.ok(rows.sorted > 0, 'the runs were tried first');
+  });
+});

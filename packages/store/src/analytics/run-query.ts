@@ -5,6 +5,8 @@ import {
   type CompileOptions,
   compileQuery,
   type FunnelShardThreads,
+  PersonOrderError,
+  type PersonRunsQuery,
 } from '@opsloop/engine';
 import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
 import type { EventStore } from '../events/event-store.js';
@@ -24,6 +26,14 @@ export type AnalyticsSource = Pick<EventStore, 'dialect' | 'execute'> & {
   ) => Promise<void>;
   /** Threads that take a share of a streamed funnel's per-person pass. */
   readonly funnelThreads?: FunnelShardThreads | undefined;
+  /**
+   * How many events sit in the person-ordered part and how many arrived
+   * since (`EventStore.unsortedEvents`). Funnels fold the sorted part as
+   * person runs only when most events are sorted: the recent part is sorted
+   * at query time and merged in, which costs more than the runs save once it
+   * is a large share. Absent: always (where the planner offers runs).
+   */
+  readonly unsortedEvents?: () => Promise<{ readonly sorted: number; readonly recent: number }>;
 };
 
 export async function runAnalyticsQuery(
@@ -65,9 +75,53 @@ async function readAndFold(
   q: NonNullable<CompiledAnalyticsQuery['chunked']>,
   funnelThreads: FunnelShardThreads | undefined,
 ): Promise<AnalyticsResult> {
+  // Planned where the dialect keeps events in a person-ordered part and a recent one.
+  const runs = q.personRuns && (await mostlySorted(store)) ? q.personRuns : undefined;
+  if (runs) {
+    try {
+      return await readAndFoldRuns(store, runs, funnelThreads);
+    } catch (err) {
+      // The sorted part did not stream in person order: the grouping pass
+      // over every event still answers.
+      if (!(err instanceof PersonOrderError)) throw err;
+    }
+  }
   const reducer = q.reducer({ funnelThreads });
   try {
     await store.executeChunks?.(q.compiled, (chunk) => reducer.add(chunk));
+  } catch (err) {
+    reducer.cancel();
+    throw err;
+  }
+  return reducer.finish();
+}
+
+/**
+ * At most this many recent events per sorted one for person runs. Measured on
+ * 10M events (`bench/query/ab-funnels.mjs --compact --tail-days N`), against
+ * grouping every event: with none recent the runs are 1.15–1.46× faster, with
+ * 10% recent 1.12–1.27×, with 33% still 1.1–1.3× for 3 steps but even for 20.
+ * The compaction job keeps the recent part under 10% of the sorted one.
+ */
+const RUNS_MAX_RECENT_SHARE = 0.25;
+
+async function mostlySorted(store: AnalyticsSource): Promise<boolean> {
+  if (!store.unsortedEvents) return true;
+  const { sorted, recent } = await store.unsortedEvents();
+  return sorted > 0 && recent <= RUNS_MAX_RECENT_SHARE * sorted;
+}
+
+/** The persons to divert, then the recent part's events by person, then the sorted part's runs. */
+async function readAndFoldRuns(
+  store: AnalyticsSource,
+  q: PersonRunsQuery<AnalyticsResult>,
+  funnelThreads: FunnelShardThreads | undefined,
+): Promise<AnalyticsResult> {
+  const reducer = q.reducer({ funnelThreads });
+  try {
+    await store.executeChunks?.(q.divert, (chunk) => reducer.divert(chunk));
+    await store.executeChunks?.(q.recent, (chunk) => reducer.addRecent(chunk));
+    await store.executeChunks?.(q.runs, (chunk) => reducer.addRuns(chunk));
   } catch (err) {
     reducer.cancel();
     throw err;

@@ -136,6 +136,14 @@ export interface EventStore {
   ): Promise<{ events: number; distinctIds: readonly string[] }>;
   /** Deletes the project's events older than `beforeMs` (retention). Returns how many. */
   deleteEventsBefore(projectId: string, beforeMs: number): Promise<number>;
+  /**
+   * Stores that keep a person-ordered part of their events (the embedded
+   * store): how many events it holds and how many arrived since. Absent where
+   * the engine orders its own parts (ClickHouse merges them by its sort key).
+   */
+  unsortedEvents?(): Promise<{ readonly sorted: number; readonly recent: number }>;
+  /** Rewrites every event into the person-ordered part (see `unsortedEvents`). */
+  compactEvents?(): Promise<{ readonly events: number; readonly ms: number }>;
   close(): Promise<void>;
 }
 

@@ -45,6 +45,7 @@ export const fn = {
   regexMatch: call('regexMatch') as (text: SqlNode, re: SqlNode) => FunctionNode,
   inList: call('inList') as (list: SqlNode, x: SqlNode) => FunctionNode,
   inTexts: call('inTexts') as (list: SqlNode, x: SqlNode) => FunctionNode,
+  listHas: call('listHas') as (list: SqlNode, x: SqlNode) => FunctionNode,
   unnestTexts: call('unnestTexts') as (list: SqlNode) => FunctionNode,
   lowerText: call('lowerText') as (x: SqlNode) => FunctionNode,
   maxIf: call('maxIf') as (x: SqlNode, cond: SqlNode) => FunctionNode,

@@ -192,7 +192,9 @@ export const LocalDateTimeNode = {
  * - `containsText(haystack, needle)`: case-insensitive for an already lower-cased needle.
  * - `regexMatch(text, re)`: RE2 search anywhere in the text.
  * - `inList(list, x)`: the person id x is one of the ids of the string list;
- *   `inTexts(list, x)`: the text x is one of the list's; `unnestTexts(list)`: one row per value.
+ *   `inTexts(list, x)`: the text x is one of the list's; `unnestTexts(list)`: one row per value;
+ *   `listHas(list, x)`: x is in the list, tested row by row (engines may turn a long `IN`
+ *   list into a join, which does not keep the rows' order).
  * - `lowerText(x)`: lower case, Unicode-aware.
  * - `maxIf`, `minIf`, `countDistinctIf` (x, cond): over the rows where cond holds (NULL/0 when none);
  *   `bitOrIf`, `bitOrAgg` (unfiltered), `bitCount`, `shiftLeft`: 64-bit flags; `intDiv(a, b)`: integer division.
@@ -224,6 +226,7 @@ export type FunctionName =
   | 'regexMatch'
   | 'inList'
   | 'inTexts'
+  | 'listHas'
   | 'unnestTexts'
   | 'lowerText'
   | 'maxIf'
@@ -359,6 +362,13 @@ function plainName(name: string): string {
 }
 
 /**
+ * Which events a scan reads: all of them, or, on engines that keep events in
+ * two parts (`DialectAdapter.personOrderedEvents`), the part a compaction
+ * laid out in person order with merges squashed, or the part appended since.
+ */
+export type EventsPart = 'all' | 'sorted' | 'recent';
+
+/**
  * The `events` table under `alias` in a FROM. `prefilter` (over the alias)
  * holds conditions the enclosing WHERE also states: engines whose events are
  * a distributed table (ClickHouse, where joins and scalar subqueries over a
@@ -368,10 +378,11 @@ export interface EventsTableNode {
   readonly kind: 'eventsTable';
   readonly alias: string;
   readonly prefilter: SqlNode;
+  readonly part: EventsPart;
 }
 export const EventsTableNode = {
-  create: (alias: string, prefilter: SqlNode): EventsTableNode =>
-    Object.freeze({ kind: 'eventsTable', alias: plainName(alias), prefilter }),
+  create: (alias: string, prefilter: SqlNode, part: EventsPart = 'all'): EventsTableNode =>
+    Object.freeze({ kind: 'eventsTable', alias: plainName(alias), prefilter, part }),
   is: (n: SqlNode): n is EventsTableNode => n.kind === 'eventsTable',
 };
 

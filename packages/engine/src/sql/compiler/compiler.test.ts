@@ -31,6 +31,7 @@ const inlining: DialectAdapter = {
   hasBitCount: false,
   hasMultipleJoins: false,
   sharesWithTables: false,
+  personOrderedEvents: false,
 };
 class InliningCompiler extends DefaultCompiler {
   constructor() {

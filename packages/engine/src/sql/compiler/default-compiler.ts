@@ -335,7 +335,8 @@ export class DefaultCompiler {
   }
 
   protected visitEventsTable(node: EventsTableNode): void {
-    this.append(`events ${node.alias}`);
+    const table = { all: 'events', sorted: 'events_sorted', recent: 'events_recent' }[node.part];
+    this.append(`${table} ${node.alias}`);
   }
 
   protected visitOverridesJoin(node: OverridesJoinNode): void {
@@ -374,6 +375,7 @@ const DUCKDB_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.freeze({
   regexMatch: 'regexp_matches($0, $1)',
   inList: '$1 IN (SELECT unnest($0::VARCHAR[])::UUID)',
   inTexts: '$1 IN (SELECT unnest($0::VARCHAR[]))',
+  listHas: 'list_contains($0, $1)',
   unnestTexts: 'unnest($0::VARCHAR[])',
   lowerText: 'lower($0)',
   maxIf: 'max($0) FILTER (WHERE $1)',

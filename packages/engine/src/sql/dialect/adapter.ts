@@ -21,4 +21,10 @@ export interface DialectAdapter {
   readonly hasMultipleJoins: boolean;
   /** A WITH table read twice is computed once (else it runs once per read, and planners avoid that). */
   readonly sharesWithTables: boolean;
+  /**
+   * Events kept in two parts (`EventsPart`): one rewritten in (person, time)
+   * order with merges squashed, one appended since. Funnels then fold the
+   * sorted part person by person as it streams, without grouping it.
+   */
+  readonly personOrderedEvents: boolean;
 }

@@ -42,6 +42,7 @@ export const clickhouseAdapter: DialectAdapter = Object.freeze({
   hasBitCount: false,
   hasMultipleJoins: false,
   sharesWithTables: false,
+  personOrderedEvents: false,
 });
 
 /**
@@ -171,6 +172,8 @@ export class ClickHouseCompiler extends DefaultCompiler {
    * reads a plain filtered select from every shard correctly.
    */
   protected override visitEventsTable(node: EventsTableNode): void {
+    if (node.part !== 'all')
+      throw new Error(`ClickHouse keeps events in one part; cannot read the ${node.part} part`);
     this.append(`(SELECT * FROM events ${node.alias} WHERE `);
     this.visit(node.prefilter);
     this.append(`) ${node.alias}`);
@@ -289,6 +292,7 @@ const CLICKHOUSE_FUNCTIONS: Readonly<Record<FunctionName, string>> = Object.free
   regexMatch: 'match($0, $1)',
   inList: '($1 IN (SELECT arrayJoin($0)))',
   inTexts: '($1 IN (SELECT arrayJoin($0)))',
+  listHas: 'has($0, $1)',
   unnestTexts: 'arrayJoin($0)',
   lowerText: 'lowerUTF8($0)',
   // -If aggregates give the type's default, not NULL, when no row matches.

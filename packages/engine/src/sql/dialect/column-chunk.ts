@@ -41,6 +41,21 @@ export interface ChunkReducer<R> {
   cancel(): void;
 }
 
+/**
+ * A reducer that also folds a part of the events that arrives person by
+ * person (a store's person-ordered part, `DialectAdapter.personOrderedEvents`).
+ * The store feeds `divert`'s statement first, then `addRecent` the recent
+ * part, then `addRuns` the sorted part.
+ */
+export interface PersonRunsReducer<R> extends ChunkReducer<R> {
+  /** Stored persons whose rows go to the grouping pass, and under whom: two UUID columns. */
+  divert(chunk: ColumnChunk): void;
+  /** Rows of the recent part, sorted by person. */
+  addRecent(chunk: ColumnChunk): void;
+  /** Rows of the sorted part, each person's together. */
+  addRuns(chunk: ColumnChunk): void | Promise<void>;
+}
+
 /** What the store offers a reducer besides the chunks. */
 export interface ReducerEnv {
   /** Threads that take a share of a funnel's per-person pass. */
@@ -53,4 +68,16 @@ export interface ChunkedQuery<R> {
   readonly reducer: (env?: ReducerEnv) => ChunkReducer<R>;
   /** With `compare`: the reducer's result already holds the previous period's. */
   readonly bothPeriods?: boolean | undefined;
+  /**
+   * The same result for a store with a person-ordered part: persons to divert,
+   * the recent part's events by person, the sorted part's runs (see `PersonRunsReducer`).
+   */
+  readonly personRuns?: PersonRunsQuery<R> | undefined;
+}
+
+export interface PersonRunsQuery<R> {
+  readonly divert: CompiledQuery;
+  readonly recent: CompiledQuery;
+  readonly runs: CompiledQuery;
+  readonly reducer: (env?: ReducerEnv) => PersonRunsReducer<R>;
 }

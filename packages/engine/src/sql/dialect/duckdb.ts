@@ -14,6 +14,7 @@ export const duckdbAdapter: DialectAdapter = Object.freeze({
   hasBitCount: true,
   hasMultipleJoins: true,
   sharesWithTables: true,
+  personOrderedEvents: true,
 });
 
 /** DuckDB speaks the default dialect: `$n` parameters, ICU `timezone()`, JSON pointers. */

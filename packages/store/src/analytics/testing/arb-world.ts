@@ -49,6 +49,15 @@ const worldOf = (events: fc.Arbitrary<WorldEvent[]>) =>
       maxLength: 5,
     }),
     extraIds: fc.subarray([0, 1, 2, 4]),
+    // Stores that keep events in person order: a compaction after this many
+    // events, knowing these of the merges (the rest come after it).
+    compaction: fc.option(
+      fc.record({
+        events: fc.nat(14),
+        merges: fc.subarray([0, 1]),
+      }),
+      { nil: undefined },
+    ),
   });
 
 export const arbWorld = worldOf(fc.array(arbEvent, { maxLength: 14 }));
@@ -69,6 +78,25 @@ export const arbDenseWorld = worldOf(
 );
 
 export type World = typeof arbWorld extends fc.Arbitrary<infer W> ? W : never;
+
+/**
+ * Where a store that keeps events in person order compacts the world's
+ * events: after its first events, with the merges drawn for then among the
+ * world's (a merge is never undone). Undefined: no compaction.
+ */
+export function compactionOf(
+  w: World,
+): { events: number; overrides: { oldPersonId: string; personId: string }[] } | undefined {
+  if (!w.compaction) return undefined;
+  const known = w.compaction.merges.map((i) => w.merges[i]).filter((m) => m !== undefined);
+  return {
+    events: Math.min(w.compaction.events, w.events.length),
+    overrides: known.map(([a, b]) => ({
+      oldPersonId: PERSONS[a] ?? '',
+      personId: PERSONS[b] ?? '',
+    })),
+  };
+}
 
 export function dataOf(w: World): RefData {
   return {

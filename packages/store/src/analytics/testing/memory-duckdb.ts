@@ -1,6 +1,7 @@
 import { DuckDBInstance, timestampTZValue } from '@duckdb/node-api';
 import type { ColumnChunk, CompiledQuery } from '@opsloop/engine';
-import { EVENTS_DDL } from '../../events/duckdb/ddl.js';
+import { compactEvents } from '../../events/duckdb/compact.js';
+import { EVENT_TABLES, EVENTS_DDL } from '../../events/duckdb/ddl.js';
 import { toDuckDBParameter, toJsonSafe } from '../../events/duckdb/values.js';
 import { streamDuckDbChunks } from '../duckdb-chunks.js';
 import type { AnalyticsSource } from '../run-query.js';
@@ -32,6 +33,12 @@ export interface TestData {
   readonly distinctIds?: readonly { readonly distinctId: string; readonly personId: string }[];
 }
 
+/** Where a test load compacts: after its first `events` events, with these merges known. */
+export interface TestCompaction {
+  readonly events: number;
+  readonly overrides: TestData['overrides'];
+}
+
 /**
  * An in-memory DuckDB with the event tables, loaded directly (no pipeline),
  * that executes compiled queries like the embedded event store: session
@@ -52,16 +59,49 @@ export class MemoryDuckDb implements AnalyticsSource {
     return new MemoryDuckDb(instance, conn);
   }
 
-  async load(data: TestData): Promise<void> {
-    await this.conn.run('DELETE FROM events');
-    await this.conn.run('DELETE FROM persons');
-    await this.conn.run('DELETE FROM person_overrides');
-    await this.conn.run('DELETE FROM person_distinct_ids');
+  /**
+   * Replaces the tables' rows with `data`. With `compaction`, its first
+   * `events` events and its `overrides` (the merges known then) are loaded and
+   * compacted into the sorted part first; the other events then go to the
+   * recent part and the overrides become `data`'s.
+   */
+  async load(data: TestData, compaction?: TestCompaction): Promise<void> {
+    for (const table of [...EVENT_TABLES, 'squashed_overrides', 'persons', 'person_distinct_ids'])
+      await this.conn.run(`DELETE FROM ${table}`);
+    if (compaction) {
+      await this.insertEvents(data.projectId, data.events.slice(0, compaction.events));
+      await this.setOverrides(data.projectId, compaction.overrides);
+      await compactEvents(this.conn);
+      await this.insertEvents(data.projectId, data.events.slice(compaction.events));
+    } else {
+      await this.insertEvents(data.projectId, data.events);
+    }
+    await this.setOverrides(data.projectId, data.overrides ?? []);
     const p = data.projectId;
-    for (const e of data.events) {
+    for (const person of data.persons ?? []) {
+      const ts = timestampTZValue(0n);
+      await this.conn.run('INSERT INTO persons VALUES ($1, $2::UUID, $3::JSON, true, $4, $5)', [
+        p,
+        person.id,
+        JSON.stringify(person.properties),
+        ts,
+        person.version ?? 1,
+      ]);
+    }
+    for (const d of data.distinctIds ?? []) {
+      await this.conn.run('INSERT INTO person_distinct_ids VALUES ($1, $2, $3::UUID)', [
+        p,
+        d.distinctId,
+        d.personId,
+      ]);
+    }
+  }
+
+  private async insertEvents(p: string, events: readonly TestEvent[]): Promise<void> {
+    for (const e of events) {
       const ts = timestampTZValue(BigInt(e.timestamp) * 1000n);
       await this.conn.run(
-        `INSERT INTO events (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, url, browser)
+        `INSERT INTO events_recent (project_id, uuid, event, distinct_id, person_id, timestamp, received_at, properties, url, browser)
          VALUES ($1, $2::UUID, $3, $4, $5::UUID, $6, $6, $7::JSON, $8, $9)`,
         [
           p,
@@ -76,28 +116,15 @@ export class MemoryDuckDb implements AnalyticsSource {
         ],
       );
     }
-    for (const person of data.persons ?? []) {
-      const ts = timestampTZValue(0n);
-      await this.conn.run('INSERT INTO persons VALUES ($1, $2::UUID, $3::JSON, true, $4, $5)', [
-        p,
-        person.id,
-        JSON.stringify(person.properties),
-        ts,
-        person.version ?? 1,
-      ]);
-    }
-    for (const o of data.overrides ?? []) {
+  }
+
+  private async setOverrides(p: string, overrides: TestData['overrides'] = []): Promise<void> {
+    await this.conn.run('DELETE FROM person_overrides');
+    for (const o of overrides) {
       await this.conn.run('INSERT INTO person_overrides VALUES ($1, $2::UUID, $3::UUID)', [
         p,
         o.oldPersonId,
         o.personId,
-      ]);
-    }
-    for (const d of data.distinctIds ?? []) {
-      await this.conn.run('INSERT INTO person_distinct_ids VALUES ($1, $2, $3::UUID)', [
-        p,
-        d.distinctId,
-        d.personId,
       ]);
     }
   }

@@ -4,10 +4,17 @@
  * current person, kept flat), so queries count a merged person once without
  * rewriting history: `coalesce(o.person_id, e.person_id)`.
  *
+ * Events live in two parts, read together through the view `events`:
+ * - `events_recent`: what ingestion appended, in arrival order;
+ * - `events_sorted`: what the last compaction (`compact.ts`) rewrote, in
+ *   (project, person, time) order with the merges known then squashed into
+ *   `person_id`. `squashed_overrides` lists the overrides it applied, so the
+ *   ones that came after it are told apart. Funnels fold this part person by
+ *   person as it streams, without grouping it.
+ *
  * Timestamps are TIMESTAMPTZ holding UTC instants with millisecond precision.
  */
-export const EVENTS_DDL = [
-  `CREATE TABLE IF NOT EXISTS events (
+const EVENT_COLUMNS = `(
     project_id   VARCHAR     NOT NULL,
     uuid         UUID        NOT NULL,
     event        VARCHAR     NOT NULL,
@@ -32,6 +39,26 @@ export const EVENTS_DDL = [
     person_ops     JSON,
     identity_op    JSON,
     group_identify JSON
+  )`;
+
+/** The tables that hold events; writes and deletes go to each (the view `events` reads both). */
+export const EVENT_TABLES = ['events_sorted', 'events_recent'] as const;
+
+/** A table of events under `name`, with the columns every part has. */
+export const eventsTableDdl = (name: string): string =>
+  `CREATE TABLE IF NOT EXISTS ${name} ${EVENT_COLUMNS}`;
+
+/** Both parts as one: what every query reads, unless it reads a part on purpose. */
+export const EVENTS_VIEW =
+  'CREATE OR REPLACE VIEW events AS SELECT * FROM events_sorted UNION ALL SELECT * FROM events_recent';
+
+export const EVENTS_DDL = [
+  eventsTableDdl('events_recent'),
+  eventsTableDdl('events_sorted'),
+  EVENTS_VIEW,
+  `CREATE TABLE IF NOT EXISTS squashed_overrides (
+    project_id    VARCHAR NOT NULL,
+    old_person_id UUID    NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS persons (
     project_id    VARCHAR     NOT NULL,
@@ -64,3 +91,20 @@ export const EVENTS_DDL = [
     seq BIGINT NOT NULL
   )`,
 ] as const;
+
+/**
+ * Brings a file written before events had two parts up to {@link EVENTS_DDL}:
+ * its `events` table becomes `events_recent` (nothing sorted yet). Safe to run
+ * on any file, before the DDL.
+ */
+export async function upgradeEventTables(conn: {
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+  run(sql: string): Promise<unknown>;
+}): Promise<void> {
+  const rows = (
+    await conn.runAndReadAll(
+      "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'events'",
+    )
+  ).getRows();
+  if (rows[0]?.[0] === 'BASE TABLE') await conn.run('ALTER TABLE events RENAME TO events_recent');
+}

@@ -3,6 +3,7 @@ import {
   DuckDBInstance,
   type DuckDBMaterializedResult,
   DuckDBResultReader,
+  type DuckDBValue,
 } from '@duckdb/node-api';
 import type { CompiledQuery } from '@opsloop/engine';
 import { type ChunkHandler, readChunks } from '../../analytics/duckdb-chunks.js';
@@ -21,7 +22,8 @@ import {
   type TimeRange,
 } from '../event-store.js';
 import { applyMirror } from './apply-mirror.js';
-import { EVENTS_DDL } from './ddl.js';
+import { type CompactionResult, compactEvents } from './compact.js';
+import { EVENT_TABLES, EVENTS_DDL, upgradeEventTables } from './ddl.js';
 import { EXPORT_COLUMNS, rowToEvent } from './export-rows.js';
 import { loadRows, type RowLoading } from './load-rows.js';
 import { flattenMirrors } from './mirror.js';
@@ -117,6 +119,7 @@ export class DuckDBEventStore implements EventStore {
     const prober = await instance.connect();
     // Per connection: the default follows the process TZ, which would shift local-day bucketing.
     for (const c of [writer, reader, prober]) await c.run("SET TimeZone = 'UTC'");
+    await upgradeEventTables(writer);
     for (const ddl of EVENTS_DDL) await writer.run(ddl);
     // Only now that the file is ours: temporary files a killed process left go here.
     const scratch = await ScratchDir.open(path);
@@ -301,12 +304,11 @@ export class DuckDBEventStore implements EventStore {
 
   deletePersonEvents(projectId: string, personId: string): Promise<number> {
     return this.writes.run(async () => {
-      const result = await this.writer.run(
-        `DELETE FROM events WHERE project_id = $1 AND (person_id = $2::UUID OR person_id IN (
+      return this.deleteEvents(
+        `project_id = $1 AND (person_id = $2::UUID OR person_id IN (
            SELECT old_person_id FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID))`,
         [projectId, personId],
       );
-      return result.rowsChanged;
     });
   }
 
@@ -328,10 +330,7 @@ export class DuckDBEventStore implements EventStore {
            ORDER BY 1`,
           params,
         );
-        const events = await this.writer.run(
-          `DELETE FROM events WHERE project_id = $1 AND ${mine}`,
-          params,
-        );
+        const events = await this.deleteEvents(`project_id = $1 AND ${mine}`, params);
         await this.writer.run(
           'DELETE FROM persons WHERE project_id = $1 AND id = $2::UUID',
           params,
@@ -346,7 +345,7 @@ export class DuckDBEventStore implements EventStore {
         );
         await this.writer.run('COMMIT');
         return {
-          events: events.rowsChanged,
+          events,
           distinctIds: ids.getRowObjectsJS().map((r) => String(r['distinct_id'])),
         };
       } catch (err) {
@@ -358,12 +357,40 @@ export class DuckDBEventStore implements EventStore {
 
   deleteEventsBefore(projectId: string, beforeMs: number): Promise<number> {
     return this.writes.run(async () => {
-      const result = await this.writer.run(
-        'DELETE FROM events WHERE project_id = $1 AND timestamp < $2',
-        [projectId, instant(beforeMs)],
-      );
-      return result.rowsChanged;
+      return this.deleteEvents('project_id = $1 AND timestamp < $2', [
+        projectId,
+        instant(beforeMs),
+      ]);
     });
+  }
+
+  /**
+   * Rewrites the events in person order, with the merges known now squashed
+   * (see `compact.ts`). Writes wait meanwhile; reads see the events before or
+   * after, never a mix.
+   */
+  compactEvents(): Promise<CompactionResult> {
+    return this.writes.run(() => compactEvents(this.writer));
+  }
+
+  /** Events the last compaction left unsorted (appended since), over all projects. */
+  async unsortedEvents(): Promise<{ readonly sorted: number; readonly recent: number }> {
+    const [row] = await this.execute<{ sorted: number; recent: number }>({
+      sql: `SELECT (SELECT count(*) FROM events_sorted) AS sorted,
+                   (SELECT count(*) FROM events_recent) AS recent`,
+      parameters: [],
+    });
+    return { sorted: Number(row?.sorted ?? 0), recent: Number(row?.recent ?? 0) };
+  }
+
+  /** Deletes the events matching `where` from both parts (run inside the write queue). */
+  private async deleteEvents(where: string, params: DuckDBValue[]): Promise<number> {
+    let deleted = 0;
+    for (const table of EVENT_TABLES) {
+      const result = await this.writer.run(`DELETE FROM ${table} WHERE ${where}`, params);
+      deleted += result.rowsChanged;
+    }
+    return deleted;
   }
 
   async close(): Promise<void> {

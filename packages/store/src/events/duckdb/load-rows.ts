@@ -17,7 +17,7 @@ const instant = (i: number): string => `make_timestamptz(r[${i}]::BIGINT * 1000)
  * pad the shorter with NULLs, which then fail the NOT NULL columns: rows and
  * person ids that do not match are refused, never silently dropped.
  */
-const INSERT_ROWS = `INSERT INTO events SELECT
+const INSERT_ROWS = `INSERT INTO events_recent SELECT
   ${text(1)}, r[2]::UUID, ${text(3)}, ${text(4)}, pid::UUID, ${instant(5)}, ${instant(6)},
   r[7]::JSON, ${[8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].map(text).join(', ')},
   ${[19, 20, 21, 22].map(json).join(', ')}
@@ -59,7 +59,7 @@ const fileInstant = (i: number): string => `make_timestamptz(c${i}::BIGINT * 100
  * the row), cast exactly as the inline statement casts them (an empty
  * properties field fails, as there).
  */
-const insertFromFile = (maxLineSize: number): string => `INSERT INTO events SELECT
+const insertFromFile = (maxLineSize: number): string => `INSERT INTO events_recent SELECT
   ${fileText(1)}, c2::UUID, ${fileText(3)}, ${fileText(4)}, pid::UUID, ${fileInstant(5)}, ${fileInstant(6)},
   coalesce(c7, '')::JSON, ${[8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].map(fileText).join(', ')},
   ${[19, 20, 21, 22].map((i) => `c${i}::JSON`).join(', ')}
