@@ -82,8 +82,8 @@ export function eventsSource(spec: SourceSpec): SqlNode {
       spec.events.length === 0
         ? fn.false
         : // The sorted part is read for its order: DuckDB turns IN lists of
-          // five names or more into a join, which does not keep it.
-          part === 'sorted'
+          // five values or more into a join, which does not keep it.
+          part === 'sorted' && spec.events.length > 4
           ? fn.listHas(sql`[${names}]`, text('e.event'))
           : sql`e.event IN (${names})`,
     );
