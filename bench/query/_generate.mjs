@@ -72,7 +72,7 @@ export async function compactWithTail(conn, tailDays = 0) {
   if (tailDays > 0) {
     const since = `TIMESTAMPTZ '2024-03-01 00:00:00+00' + INTERVAL ${DAYS - tailDays} DAY`;
     await conn.run(
-      `INSERT INTO events_recent SELECT * FROM events_sorted WHERE timestamp >= ${since}`,
+      `INSERT INTO events_recent SELECT * EXCLUDE (person_idx) FROM events_sorted WHERE timestamp >= ${since}`,
     );
     await conn.run(`DELETE FROM events_sorted WHERE timestamp >= ${since}`);
   }

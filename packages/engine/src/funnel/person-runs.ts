@@ -12,30 +12,42 @@ export class PersonOrderError extends Error {
   override readonly name = 'PersonOrderError';
 }
 
+/** Rows of the sorted part: each person by their number (ascending through the part). */
+export interface RunRows {
+  readonly idx: ArrayLike<number>;
+  readonly t: ArrayLike<number>;
+  readonly s: ArrayLike<number>;
+  readonly x?: ArrayLike<number> | undefined;
+  readonly g?: ArrayLike<number> | undefined;
+}
+
 /**
  * A funnel's per-person pass over a store's person-ordered part, each
- * person's events together (read by a plain scan, in table order), merged
- * with the recent part's events (read sorted by person). Each person is
- * tallied as their run ends: no partitions, no hash table over all persons,
- * nothing kept per event beyond the current person's and the recent part's.
+ * person's events together and persons numbered in their order (read by a
+ * plain scan, in table order), merged with the recent part's events (read
+ * sorted by that number, then by UUID for persons the sorted part does not
+ * have). Each person is tallied as their run ends: no partitions, no hash
+ * table over all persons, nothing kept per event beyond the current person's
+ * and the recent part's.
  *
- * Persons in `divert` (merged since the sorted part was written, old and new
- * id) are not tallied here: their rows, sorted or recent, go to the grouping
- * pass under the person the map gives, where the old id's rows and the new
+ * Persons diverted (merged since the sorted part was written, old and new id)
+ * are not tallied here: their rows, sorted or recent, go to the grouping pass
+ * under the person the divert names, where the old id's rows and the new
  * one's meet.
  *
- * The person order is checked, not trusted: each run's person must sort after
- * the previous one's (DuckDB's UUID order: the high 64 bits signed, then the
- * rest unsigned), and the recent rows must come sorted, else
+ * The order is checked, not trusted: each run's number must exceed the
+ * previous one's, and the recent rows must come sorted, else
  * {@link PersonOrderError}. So a person can never be tallied twice.
  *
- * Calls: `divert.set` for every diverted person, `addRecent` for every recent
- * row, `push` for the sorted part, then `end` (which diverts the last rows)
- * and `tallies`.
+ * Calls: `divertPerson` for every diverted person, `addRecent` for every
+ * recent row, `push` for the sorted part, then `end` (which diverts the last
+ * rows) and `tallies`.
  */
 export class PersonRunFold {
-  /** Stored person → the person their rows are grouped under, for the persons diverted. */
-  readonly divert = new UuidMap();
+  /** Diverted persons by UUID (for recent persons without a number), to the person to group under. */
+  private readonly divertByUuid = new UuidMap();
+  /** Diverted persons by number: the person to group under, as four words. */
+  private readonly divertByIdx = new Map<number, readonly [number, number, number, number]>();
   private readonly recent = new Rows();
   /** The next recent row not yet merged into a run. */
   private nextRecent = 0;
@@ -44,13 +56,10 @@ export class PersonRunFold {
   private readonly accs: FunnelAccumulator[];
   private readonly run = new PersonEvents();
   private readonly ev = new PersonEvents();
-  private started = false;
-  private p0 = 0;
-  private p1 = 0;
-  private p2 = 0;
-  private p3 = 0;
-  /** The current run's entry in `divert` (−1: tallied here). */
-  private diverted = -1;
+  /** The current run's number (0: none yet). */
+  private current = 0;
+  /** Where the current run's rows go instead of a tally (undefined: tallied here). */
+  private diverted: readonly [number, number, number, number] | undefined;
 
   constructor(
     private readonly config: FunnelShardConfig,
@@ -64,26 +73,47 @@ export class PersonRunFold {
     this.accs = config.windows.map(() => new FunnelAccumulator(config.spec));
   }
 
-  /** Recent rows `[0, n)`, sorted by person, continuing the previous ones. */
-  addRecent(rows: FunnelRows, n: number): void {
+  /**
+   * Row `r`: the person `from` (its number `idx`, 0 when the sorted part does
+   * not have it) is grouped under `to` in the grouping pass.
+   */
+  divertPerson(from: ArrayLike<number>, to: ArrayLike<number>, idx: number, r: number): void {
+    const w = r * 4;
+    const target = [to[w] ?? 0, to[w + 1] ?? 0, to[w + 2] ?? 0, to[w + 3] ?? 0] as const;
+    if (idx > 0) this.divertByIdx.set(idx, target);
+    this.divertByUuid.set(from, to, r);
+  }
+
+  /**
+   * Recent rows `[0, n)` with each person's number (0: not in the sorted
+   * part), sorted by number, those without one last and by UUID; continuing
+   * the previous ones.
+   */
+  addRecent(rows: FunnelRows, idx: ArrayLike<number>, n: number): void {
     const recent = this.recent;
     const { words } = rows;
     for (let r = 0; r < n; r++) {
-      const w = r * 4;
+      const i = idx[r] ?? 0;
       const k = recent.n;
-      if (
-        k > 0 &&
-        compare(
-          words[w] ?? 0,
-          words[w + 1] ?? 0,
-          words[w + 2] ?? 0,
-          words[w + 3] ?? 0,
-          recent.words,
-          k - 1,
-        ) < 0
-      )
-        throw new PersonOrderError('the recent events did not arrive in person order');
-      recent.copy(rows, r);
+      if (k > 0) {
+        const prev = recent.idx[k - 1] ?? 0;
+        const w = r * 4;
+        const ordered =
+          i === 0
+            ? prev !== 0 ||
+              compare(
+                words[w] ?? 0,
+                words[w + 1] ?? 0,
+                words[w + 2] ?? 0,
+                words[w + 3] ?? 0,
+                recent.words,
+                k - 1,
+              ) >= 0
+            : prev !== 0 && i >= prev;
+        if (!ordered)
+          throw new PersonOrderError('the recent events did not arrive in person order');
+      }
+      recent.copy(rows, r, i);
     }
   }
 
@@ -91,32 +121,27 @@ export class PersonRunFold {
    * Sorted rows `[0, n)`, continuing the previous chunk's run where the person
    * is the same. Resolves when the grouping pass has taken the rows diverted.
    */
-  push(rows: FunnelRows, n: number): void | Promise<void> {
-    const { words, t, s } = rows;
+  push(rows: RunRows, n: number): void | Promise<void> {
+    const { idx, t, s } = rows;
     const x = rows.x;
     const g = rows.g;
     this.out.n = 0;
     for (let r = 0; r < n; r++) {
-      const w = r * 4;
-      const w0 = words[w] ?? 0;
-      const w1 = words[w + 1] ?? 0;
-      const w2 = words[w + 2] ?? 0;
-      const w3 = words[w + 3] ?? 0;
-      if (!this.started || w0 !== this.p0 || w1 !== this.p1 || w2 !== this.p2 || w3 !== this.p3) {
-        if (this.started && !after(w0, w1, w2, w3, this.p0, this.p1, this.p2, this.p3))
+      const i = idx[r] ?? 0;
+      if (i !== this.current) {
+        if (i < this.current || i < 1)
           throw new PersonOrderError('the sorted events did not arrive in person order');
         this.endRun();
-        // Persons only in the recent part, before this one, are runs of their own.
+        // Recent persons numbered before this one, without sorted rows here, run alone.
         const recent = this.recent;
-        while (
-          this.nextRecent < recent.n &&
-          compare(w0, w1, w2, w3, recent.words, this.nextRecent) > 0
-        ) {
-          this.startRun(recent.words, this.nextRecent);
+        while (this.nextRecent < recent.n) {
+          const next = recent.idx[this.nextRecent] ?? 0;
+          if (next === 0 || next >= i) break;
+          this.startRun(next);
           this.takeRecent();
           this.endRun();
         }
-        this.startRun(words, r);
+        this.startRun(i);
         this.takeRecent();
       }
       this.add(t[r] ?? 0, s[r] ?? 0, x === undefined ? 0 : (x[r] ?? 0), g ? (g[r] ?? 0) : 0);
@@ -130,8 +155,30 @@ export class PersonRunFold {
     this.endRun();
     const recent = this.recent;
     while (this.nextRecent < recent.n) {
-      this.startRun(recent.words, this.nextRecent);
+      const next = recent.idx[this.nextRecent] ?? 0;
+      if (next === 0) break;
+      this.startRun(next);
       this.takeRecent();
+      this.endRun();
+    }
+    // Persons only in the recent part, by UUID.
+    while (this.nextRecent < recent.n) {
+      const first = this.nextRecent;
+      const w = recent.words;
+      const f = first * 4;
+      const e = this.divertByUuid.get(w[f] ?? 0, w[f + 1] ?? 0, w[f + 2] ?? 0, w[f + 3] ?? 0);
+      const to = this.divertByUuid.valueWords;
+      this.diverted =
+        e < 0
+          ? undefined
+          : [to[e * 4] ?? 0, to[e * 4 + 1] ?? 0, to[e * 4 + 2] ?? 0, to[e * 4 + 3] ?? 0];
+      while (
+        this.nextRecent < recent.n &&
+        compare(w[f] ?? 0, w[f + 1] ?? 0, w[f + 2] ?? 0, w[f + 3] ?? 0, w, this.nextRecent) === 0
+      ) {
+        const k = this.nextRecent++;
+        this.add(recent.t[k] ?? 0, recent.s[k] ?? 0, recent.x[k] ?? 0, recent.g[k] ?? 0);
+      }
       this.endRun();
     }
     return this.flushOut();
@@ -142,31 +189,24 @@ export class PersonRunFold {
     return this.accs.map((acc) => acc.tallies);
   }
 
-  private startRun(words: ArrayLike<number>, r: number): void {
-    const w = r * 4;
-    this.started = true;
-    this.p0 = words[w] ?? 0;
-    this.p1 = words[w + 1] ?? 0;
-    this.p2 = words[w + 2] ?? 0;
-    this.p3 = words[w + 3] ?? 0;
-    this.diverted = this.divert.get(this.p0, this.p1, this.p2, this.p3);
+  private startRun(idx: number): void {
+    this.current = idx;
+    this.diverted = this.divertByIdx.get(idx);
   }
 
   /** Adds the recent rows of the current person to their run. */
   private takeRecent(): void {
     const recent = this.recent;
-    while (
-      this.nextRecent < recent.n &&
-      compare(this.p0, this.p1, this.p2, this.p3, recent.words, this.nextRecent) === 0
-    ) {
-      const i = this.nextRecent++;
-      this.add(recent.t[i] ?? 0, recent.s[i] ?? 0, recent.x[i] ?? 0, recent.g[i] ?? 0);
+    while (this.nextRecent < recent.n && recent.idx[this.nextRecent] === this.current) {
+      const k = this.nextRecent++;
+      this.add(recent.t[k] ?? 0, recent.s[k] ?? 0, recent.x[k] ?? 0, recent.g[k] ?? 0);
     }
   }
 
   private add(t: number, s: number, x: number, g: number): void {
-    if (this.diverted < 0) this.run.push(t, s, x, false, g);
-    else this.out.push(this.divert.valueWords, this.diverted, t, s, x, g);
+    const to = this.diverted;
+    if (to === undefined) this.run.push(t, s, x, false, g);
+    else this.out.append(to[0], to[1], to[2], to[3], 0, t, s, x, g);
   }
 
   private flushOut(): void | Promise<void> {
@@ -210,13 +250,14 @@ export class PersonRunFold {
 class Rows {
   n = 0;
   words = new Int32Array(256);
+  idx = new Int32Array(64);
   t = new Float64Array(64);
   s = new Int32Array(64);
   x = new Int32Array(64);
   g = new Int32Array(64);
 
-  /** Appends row `r` of `rows`. */
-  copy(rows: FunnelRows, r: number): void {
+  /** Appends row `r` of `rows`, with the person's number. */
+  copy(rows: FunnelRows, r: number, idx: number): void {
     const w = r * 4;
     const { words } = rows;
     this.append(
@@ -224,6 +265,7 @@ class Rows {
       words[w + 1] ?? 0,
       words[w + 2] ?? 0,
       words[w + 3] ?? 0,
+      idx,
       rows.t[r] ?? 0,
       rows.s[r] ?? 0,
       rows.x?.[r] ?? 0,
@@ -231,30 +273,16 @@ class Rows {
     );
   }
 
-  /** Appends a row under the person at entry `e` of `persons` (four words each). */
-  push(persons: Int32Array, e: number, t: number, s: number, x: number, g: number): void {
-    const f = e * 4;
-    this.append(
-      persons[f] ?? 0,
-      persons[f + 1] ?? 0,
-      persons[f + 2] ?? 0,
-      persons[f + 3] ?? 0,
-      t,
-      s,
-      x,
-      g,
-    );
-  }
-
   rows(): FunnelRows {
     return { words: this.words, t: this.t, s: this.s, x: this.x, g: this.g };
   }
 
-  private append(
+  append(
     w0: number,
     w1: number,
     w2: number,
     w3: number,
+    idx: number,
     t: number,
     s: number,
     x: number,
@@ -267,6 +295,7 @@ class Rows {
     words[i * 4 + 1] = w1;
     words[i * 4 + 2] = w2;
     words[i * 4 + 3] = w3;
+    this.idx[i] = idx;
     this.t[i] = t;
     this.s[i] = s;
     this.x[i] = x;
@@ -281,7 +310,7 @@ class Rows {
     const t = new Float64Array(size);
     t.set(this.t);
     this.t = t;
-    for (const k of ['s', 'x', 'g'] as const) {
+    for (const k of ['idx', 's', 'x', 'g'] as const) {
       const a = new Int32Array(size);
       a.set(this[k]);
       this[k] = a;
@@ -289,24 +318,7 @@ class Rows {
   }
 }
 
-/** Whether UUID `a` sorts after `b` in DuckDB's order (words low to high; the highest signed). */
-function after(
-  a0: number,
-  a1: number,
-  a2: number,
-  a3: number,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-): boolean {
-  if (a3 !== b3) return a3 > b3;
-  if (a2 !== b2) return a2 >>> 0 > b2 >>> 0;
-  if (a1 !== b1) return a1 >>> 0 > b1 >>> 0;
-  return a0 >>> 0 > b0 >>> 0;
-}
-
-/** UUID `a` against row `r` of `words`, in DuckDB's order: negative, zero or positive. */
+/** UUID `a` against row `r` of `words`, in DuckDB's order (the highest word signed, then the others unsigned). */
 function compare(
   a0: number,
   a1: number,
@@ -320,6 +332,9 @@ function compare(
   const b1 = words[f + 1] ?? 0;
   const b2 = words[f + 2] ?? 0;
   const b3 = words[f + 3] ?? 0;
-  if (a0 === b0 && a1 === b1 && a2 === b2 && a3 === b3) return 0;
-  return after(a0, a1, a2, a3, b0, b1, b2, b3) ? 1 : -1;
+  if (a3 !== b3) return a3 > b3 ? 1 : -1;
+  if (a2 !== b2) return a2 >>> 0 > b2 >>> 0 ? 1 : -1;
+  if (a1 !== b1) return a1 >>> 0 > b1 >>> 0 ? 1 : -1;
+  if (a0 !== b0) return a0 >>> 0 > b0 >>> 0 ? 1 : -1;
+  return 0;
 }

@@ -24,7 +24,7 @@ import { type FilterEnv, filterReadsPerson, filterSql } from './filter-sql.js';
 import type { Plan, Row } from './plan.js';
 import { field, num, str } from './plan.js';
 import { type PropertyScope, propertyText } from './properties.js';
-import { andFilters, eventsSource, personOf } from './source.js';
+import { andFilters, eventsSource, personOf, SORTED_PERSON_NUMBER } from './source.js';
 
 export interface FunnelPlanOptions {
   /**
@@ -113,7 +113,8 @@ export function planFunnel(
         const env = { scope, projectId: ctx.projectId, asOf: ctx.now, person };
         const bits = (marks: readonly Mark[]) => markBits(marks, q.filters, env);
         return {
-          person,
+          // The sorted part's runs are read by person number: the UUID decodes slowly.
+          person: part === 'sorted' ? SORTED_PERSON_NUMBER : person,
           t: fn.toDouble(EpochMsNode.create(text('e.timestamp'))),
           steps: bits(
             q.steps.map((s, i) => ({
@@ -232,9 +233,13 @@ function personRunsPlan(
   const p = ctx.projectId;
   // Overrides the compaction did not squash: they point stored persons of the sorted part elsewhere.
   const newOverrides = sql`FROM person_overrides n WHERE n.project_id = ${p} AND n.old_person_id NOT IN (SELECT s.old_person_id FROM squashed_overrides s WHERE s.project_id = ${p})`;
+  // A person's number in the sorted part (0 when it has none).
+  const numberOf = (person: SqlNode) =>
+    sql`LEFT JOIN sorted_persons sp ON sp.project_id = ${p} AND sp.person_id = ${person}`;
+  const pairs = sql`SELECT DISTINCT pid, merged FROM (SELECT n.person_id AS pid, n.person_id AS merged ${newOverrides} UNION ALL SELECT n.old_person_id AS pid, n.person_id AS merged ${newOverrides}) d`;
   return {
-    divert: sql`SELECT DISTINCT pid, merged FROM (SELECT n.person_id AS pid, n.person_id AS merged ${newOverrides} UNION ALL SELECT n.old_person_id AS pid, n.person_id AS merged ${newOverrides}) d`,
-    recent: sql`${parts.flatOf(parts.source('recent'))} ORDER BY person`,
+    divert: sql`SELECT d.pid, d.merged, coalesce(sp.person_idx, 0) AS idx FROM (${pairs}) d ${numberOf(text('d.pid'))}`,
+    recent: sql`SELECT f.*, coalesce(sp.person_idx, 0) AS idx FROM (${parts.flatOf(parts.source('recent'))}) f ${numberOf(text('f.person'))} ORDER BY idx = 0, idx, f.person`,
     runs: parts.flatOf(parts.source('sorted')),
   };
 }
@@ -303,6 +308,8 @@ const PERSON_COL = 0;
 
 /** Positions of the streamed columns; one left out is absent. */
 interface StreamedColumns {
+  /** How many there are. */
+  readonly count: number;
   readonly bval?: number | undefined;
   readonly t: number;
   readonly s: number;
@@ -314,7 +321,13 @@ function streamedColumns(streamed: readonly StreamedColumn[]): StreamedColumns {
     const i = streamed.indexOf(c);
     return i < 0 ? undefined : i;
   };
-  return { bval: at('bval'), t: streamed.indexOf('t'), s: streamed.indexOf('s'), x: at('x') };
+  return {
+    count: streamed.length,
+    bval: at('bval'),
+    t: streamed.indexOf('t'),
+    s: streamed.indexOf('s'),
+    x: at('x'),
+  };
 }
 
 /** Breakdown values numbered densely (null is 0), so events carry an integer. */
@@ -370,7 +383,8 @@ function chunkReducer(
     return runs;
   };
   let ids = new Int32Array(0);
-  const rowsOf = (chunk: ColumnChunk): FunnelRows => {
+  /** A chunk's columns besides the person. */
+  const eventsOf = (chunk: ColumnChunk) => {
     const { columns } = opts;
     const n = chunk.rowCount;
     let g: Int32Array | undefined;
@@ -381,25 +395,32 @@ function chunkReducer(
       g = ids;
     }
     return {
-      words: chunk.uuid(PERSON_COL),
       t: chunk.numbers(columns.t),
       s: chunk.numbers(columns.s),
       x: columns.x === undefined ? undefined : chunk.numbers(columns.x),
       g,
     };
   };
+  const rowsOf = (chunk: ColumnChunk): FunnelRows => ({
+    words: chunk.uuid(PERSON_COL),
+    ...eventsOf(chunk),
+  });
   return {
     divert(chunk: ColumnChunk) {
       const from = chunk.uuid(0);
       const to = chunk.uuid(1);
-      const { divert } = runFold();
-      for (let r = 0; r < chunk.rowCount; r++) divert.set(from, to, r);
+      const idx = chunk.numbers(2);
+      const fold = runFold();
+      for (let r = 0; r < chunk.rowCount; r++) fold.divertPerson(from, to, idx[r] ?? 0, r);
     },
     addRecent(chunk: ColumnChunk) {
-      runFold().addRecent(rowsOf(chunk), chunk.rowCount);
+      // The person's number follows the streamed columns.
+      const idx = chunk.numbers(opts.columns.count);
+      runFold().addRecent(rowsOf(chunk), idx, chunk.rowCount);
     },
     addRuns(chunk: ColumnChunk) {
-      return runFold().push(rowsOf(chunk), chunk.rowCount);
+      const rows = { idx: chunk.numbers(PERSON_COL), ...eventsOf(chunk) };
+      return runFold().push(rows, chunk.rowCount);
     },
     add(chunk: ColumnChunk) {
       return group(rowsOf(chunk), chunk.rowCount);

@@ -21,6 +21,9 @@ export const EVENT_SCOPE_ALIAS = 'e';
 /** The person of event `e` as stored: the merged one in the sorted part (see `SourceSpec.part`). */
 export const STORED_PERSON = text('e.person_id');
 
+/** The person's number in the sorted part (ascending through it; see `SourceSpec.part`). */
+export const SORTED_PERSON_NUMBER = text('e.person_idx');
+
 /** The merged person of an event of `part`. */
 export const personOf = (part: EventsPart | undefined): SqlNode =>
   part === 'sorted' ? STORED_PERSON : PERSON;

@@ -133,7 +133,8 @@ describe('runAnalyticsQuery over a person-ordered part', () => {
     await db.load({ projectId: 'p1', events });
     // Sorted by person backwards: the fold must refuse it, not count persons twice.
     await db.execute({
-      sql: 'INSERT INTO events_sorted SELECT * FROM events_recent ORDER BY person_id DESC, timestamp',
+      sql: `INSERT INTO events_sorted SELECT *, (dense_rank() OVER (ORDER BY person_id))::INTEGER
+            FROM events_recent ORDER BY person_id DESC, timestamp`,
       parameters: [],
     });
     await db.execute({ sql: 'DELETE FROM events_recent', parameters: [] });

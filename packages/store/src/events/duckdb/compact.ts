@@ -34,17 +34,25 @@ export async function compactEvents(conn: DuckDBConnection): Promise<CompactionR
     const recent = await conn.runAndReadAll('SELECT count(*) FROM events_recent');
     const fromRecent = Number(recent.getRows()[0]?.[0] ?? 0);
     await conn.run('DROP TABLE IF EXISTS events_sorted_next');
-    await conn.run(eventsTableDdl('events_sorted_next'));
+    await conn.run(eventsTableDdl('events_sorted_next', 'sorted'));
     // One ordered statement: DuckDB keeps a statement's order in the rows it
-    // inserts (insertion order is preserved by default).
+    // inserts (insertion order is preserved by default). Persons are numbered
+    // in the same order, so the numbers ascend through the table.
     await conn.run(`INSERT INTO events_sorted_next
-      SELECT e.* REPLACE (coalesce(o.person_id, e.person_id) AS person_id)
-      FROM events e
-      LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
-      ORDER BY e.project_id, person_id, e.timestamp, e.uuid`);
+      SELECT m.*, (dense_rank() OVER (ORDER BY m.project_id, m.person_id))::INTEGER
+      FROM (
+        SELECT e.* REPLACE (coalesce(o.person_id, e.person_id) AS person_id)
+        FROM events e
+        LEFT JOIN person_overrides o ON o.project_id = e.project_id AND o.old_person_id = e.person_id
+      ) m
+      ORDER BY m.project_id, m.person_id, m.timestamp, m.uuid`);
     await conn.run('DROP TABLE events_sorted');
     await conn.run('ALTER TABLE events_sorted_next RENAME TO events_sorted');
     await conn.run('DELETE FROM events_recent');
+    await conn.run('DELETE FROM sorted_persons');
+    await conn.run(
+      'INSERT INTO sorted_persons SELECT DISTINCT project_id, person_id, person_idx FROM events_sorted',
+    );
     await conn.run('DELETE FROM squashed_overrides');
     await conn.run(
       'INSERT INTO squashed_overrides SELECT project_id, old_person_id FROM person_overrides',
