@@ -67,8 +67,19 @@ export async function generateIdentity(conn, { persons }) {
  * recent part, as if they had arrived since. Logs what it did.
  */
 export async function compactWithTail(conn, tailDays = 0) {
-  const done = await compactEvents(conn);
-  console.log(`compacted ${done.events} events in ${(done.ms / 1000).toFixed(1)} s`);
+  const count = async () =>
+    (
+      await conn.runAndReadAll(
+        'SELECT (SELECT count(*) FROM events_sorted), (SELECT count(*) FROM events_recent)',
+      )
+    ).getRows()[0];
+  // A file compacted by an earlier run (--db) is not rewritten again.
+  const [sorted0, recent0] = await count();
+  if (Number(recent0) === 0 && Number(sorted0) > 0) console.log('already compacted');
+  else {
+    const done = await compactEvents(conn);
+    console.log(`compacted ${done.events} events in ${(done.ms / 1000).toFixed(1)} s`);
+  }
   if (tailDays > 0) {
     const since = `TIMESTAMPTZ '2024-03-01 00:00:00+00' + INTERVAL ${DAYS - tailDays} DAY`;
     await conn.run(
@@ -76,10 +87,6 @@ export async function compactWithTail(conn, tailDays = 0) {
     );
     await conn.run(`DELETE FROM events_sorted WHERE timestamp >= ${since}`);
   }
-  const [[sorted, recent]] = (
-    await conn.runAndReadAll(
-      'SELECT (SELECT count(*) FROM events_sorted), (SELECT count(*) FROM events_recent)',
-    )
-  ).getRows();
+  const [sorted, recent] = await count();
   console.log(`events: ${sorted} in person order, ${recent} recent`);
 }

@@ -72,10 +72,11 @@ export function duckdbSource(conn, funnelThreads) {
     // As the store answers it: funnels fold person runs when most events are sorted.
     async unsortedEvents() {
       const reader = await conn.runAndReadAll(
-        'SELECT (SELECT count(*) FROM events_sorted), (SELECT count(*) FROM events_recent)',
+        `SELECT (SELECT count(*) FROM events_sorted), (SELECT count(*) FROM events_recent),
+                (SELECT count(*) FROM sorted_persons)`,
       );
-      const [[sorted, recent]] = reader.getRows();
-      return { sorted: Number(sorted), recent: Number(recent) };
+      const [[sorted, recent, persons]] = reader.getRows();
+      return { sorted: Number(sorted), recent: Number(recent), persons: Number(persons) };
     },
     ...(funnelThreads ? { funnelThreads } : {}),
   };

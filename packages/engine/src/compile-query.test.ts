@@ -96,10 +96,10 @@ describe('compileQuery (DuckDB golden SQL)', () => {
       `SELECT person, t, (steps)::INTEGER AS s FROM (${inner}) f WHERE steps <> 0 OR excl <> 0`;
     // The sorted part: its stored person is the merged one; no join, a plain scan in table order.
     assert.equal(
-      runs.runs.sql,
+      runs.runs[0]?.sql,
       flat(`SELECT ${cols('events_sorted', 1)} ${scan('events_sorted', 3)}`),
     );
-    assert.deepEqual(runs.runs.parameters, ['a', 'b', 'p1', 'a', 'b']);
+    assert.deepEqual(runs.runs[0]?.parameters, ['a', 'b', 'p1', 'a', 'b']);
     // Persons merged since the compaction (both ends), with whom to group them.
     const newOverrides = (p: number) =>
       `FROM person_overrides n WHERE n.project_id = $${p} AND n.old_person_id NOT IN (SELECT s.old_person_id FROM squashed_overrides s WHERE s.project_id = $${p + 1})`;
@@ -122,8 +122,24 @@ describe('compileQuery (DuckDB golden SQL)', () => {
       funnel({ steps: ['a', 'b', 'c', 'd', 'e'].map((event) => ({ event })) }),
       ctx,
     ).chunked?.personRuns;
-    assert.ok(five?.runs.sql.includes('list_contains([$7, $8, $9, $10, $11], e.event)'));
+    assert.ok(five?.runs[0]?.sql.includes('list_contains([$7, $8, $9, $10, $11], e.event)'));
     assert.ok(five?.recent.sql.includes('e.event IN ($7, $8, $9, $10, $11)'));
+    // Knowing how many persons the sorted part numbers, its runs come in slices by number.
+    assert.equal(runs.runs.length, 1);
+    const sliced = compileQuery(funnel(), { ...ctx, sortedPersons: 1_000_000 }).chunked?.personRuns;
+    assert.deepEqual(
+      sliced?.runs.map((r) => [
+        /e\.person_idx > \$(\d+)/.exec(r.sql)?.[1],
+        /e\.person_idx <= \$(\d+)/.exec(r.sql)?.[1],
+        r.parameters.slice(5),
+      ]),
+      [
+        [undefined, '6', [250_000]],
+        ['6', '7', [250_000, 500_000]],
+        ['6', '7', [500_000, 750_000]],
+        ['6', undefined, [750_000]],
+      ],
+    );
     // Person properties need the persons join, which may reorder rows: no runs then.
     const byPerson = { breakdown: { on: 'person', property: 'plan' } };
     assert.equal(compileQuery(funnel(byPerson), ctx).chunked?.personRuns, undefined);

@@ -75,7 +75,7 @@ function compilePlan(
     personRuns: runs && {
       divert: compiler().compile(runs.divert),
       recent: compiler().compile(runs.recent),
-      runs: compiler().compile(runs.runs),
+      runs: runs.runs.map((slice) => compiler().compile(slice)),
       reducer: runs.reducer,
     },
   };

@@ -24,6 +24,12 @@ export interface PlanContext {
   readonly segments?: ReadonlyMap<string, ResolvedSegment> | undefined;
   /** What the target engine can do; planners pick a query shape by it (default DuckDB). */
   readonly adapter?: DialectAdapter | undefined;
+  /**
+   * How many persons the store's sorted part numbers (`DialectAdapter.personOrderedEvents`),
+   * when the caller knows: funnels then cut its runs into slices by number, so that one
+   * slice is folded while the engine runs the next.
+   */
+  readonly sortedPersons?: number | undefined;
 }
 
 /** The engine a plan is for. */

@@ -23,7 +23,7 @@ export interface Plan<R> {
       | {
           readonly divert: SqlNode;
           readonly recent: SqlNode;
-          readonly runs: SqlNode;
+          readonly runs: readonly SqlNode[];
           readonly reducer: (env?: ReducerEnv) => PersonRunsReducer<R>;
         }
       | undefined;

@@ -61,7 +61,7 @@ describe('event compaction job', () => {
       assert.equal(await job.runOnce(), false, 'one recent event is under the floor');
       await write(3);
       assert.equal(await job.runOnce(), true);
-      assert.deepEqual(await events.unsortedEvents(), { sorted: 4, recent: 0 });
+      assert.deepEqual(await events.unsortedEvents(), { sorted: 4, recent: 0, persons: 4 });
       await write(1);
       assert.equal(await job.runOnce(), false, 'one of five is under half');
     } finally {

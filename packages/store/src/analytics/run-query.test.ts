@@ -120,13 +120,45 @@ describe('runAnalyticsQuery over a person-ordered part', () => {
   it('groups every event when the store says most are recent', async () => {
     await db.load({ projectId: 'p1', events }, { events: 50, overrides: [] });
     const { rows, source } = counting();
-    const parts = { sorted: 50, recent: 50 };
+    const parts = { sorted: 50, recent: 50, persons: 20 };
     const sized = { ...source, unsortedEvents: async () => parts };
     assert.deepEqual(counts(await runAnalyticsQuery(sized, query, ctx)), [40, 40, 20]);
     assert.equal(rows.sorted, 0, 'no runs');
     parts.recent = 10;
     assert.deepEqual(counts(await runAnalyticsQuery(sized, query, ctx)), [40, 40, 20]);
     assert.equal(rows.sorted, 50, 'runs once the recent part is small');
+  });
+
+  it('folds slices of the sorted part in order while the next ones run', async () => {
+    await db.load({ projectId: 'p1', events });
+    // Person numbers spread over four slices of 2M: 100k apart.
+    await db.execute({
+      sql: `INSERT INTO events_sorted SELECT *, (dense_rank() OVER (ORDER BY person_id) * 100000)::INTEGER
+            FROM events_recent ORDER BY person_id, timestamp`,
+      parameters: [],
+    });
+    await db.execute({
+      sql: 'INSERT INTO sorted_persons SELECT DISTINCT project_id, person_id, person_idx FROM events_sorted',
+      parameters: [],
+    });
+    await db.execute({ sql: 'DELETE FROM events_recent', parameters: [] });
+    const statements: string[] = [];
+    const { rows, source } = counting();
+    const sized: AnalyticsSource = {
+      ...source,
+      executeChunks: (q, onChunk) => {
+        statements.push(q.sql);
+        return source.executeChunks?.(q, onChunk) ?? Promise.resolve();
+      },
+      unsortedEvents: async () => ({ sorted: 100, recent: 0, persons: 2_000_000 }),
+    };
+    assert.deepEqual(counts(await runAnalyticsQuery(sized, query, ctx)), [40, 40, 20]);
+    assert.equal(statements.filter((s) => /FROM events_sorted e\b/.test(s)).length, 4);
+    assert.equal(rows.sorted, 100, 'every sorted event once, through the runs');
+    assert.ok(
+      statements.every((s) => !/FROM events e\b/.test(s)),
+      'no fallback to the grouping pass',
+    );
   });
 
   it('answers from the grouping pass when the sorted part is not in person order', async () => {

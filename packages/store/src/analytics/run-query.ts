@@ -9,7 +9,7 @@ import {
   type PersonRunsQuery,
 } from '@opsloop/engine';
 import type { AnalyticsQuery, AnalyticsResult } from '@opsloop/schema';
-import type { EventStore } from '../events/event-store.js';
+import type { EventParts, EventStore } from '../events/event-store.js';
 import { FunnelThreadError } from './funnel-threads/funnel-thread-pool.js';
 
 /**
@@ -27,13 +27,13 @@ export type AnalyticsSource = Pick<EventStore, 'dialect' | 'execute'> & {
   /** Threads that take a share of a streamed funnel's per-person pass. */
   readonly funnelThreads?: FunnelShardThreads | undefined;
   /**
-   * How many events sit in the person-ordered part and how many arrived
-   * since (`EventStore.unsortedEvents`). Funnels fold the sorted part as
-   * person runs only when most events are sorted: the recent part is sorted
-   * at query time and merged in, which costs more than the runs save once it
-   * is a large share. Absent: always (where the planner offers runs).
+   * The sizes of the person-ordered part and of the part that arrived since
+   * (`EventStore.unsortedEvents`). Funnels fold the sorted part as person
+   * runs only when most events are sorted: the recent part is sorted at
+   * query time and merged in, which costs more than the runs save once it is
+   * a large share. Absent: always (where the planner offers runs).
    */
-  readonly unsortedEvents?: () => Promise<{ readonly sorted: number; readonly recent: number }>;
+  readonly unsortedEvents?: () => Promise<EventParts>;
 };
 
 export async function runAnalyticsQuery(
@@ -41,17 +41,32 @@ export async function runAnalyticsQuery(
   query: AnalyticsQuery,
   context: Omit<CompileOptions, 'dialect'>,
 ): Promise<AnalyticsResult> {
-  return run(store, compileQuery(query, { ...context, dialect: store.dialect }));
+  const options = { ...context, dialect: store.dialect };
+  const q = compileQuery(query, options);
+  if (!q.chunked?.personRuns || !store.executeChunks || !store.unsortedEvents)
+    return run(store, q, true);
+  // Planned again knowing how many persons the sorted part numbers: its runs are cut into slices.
+  const parts = await store.unsortedEvents();
+  const useRuns = parts.sorted > 0 && parts.recent <= RUNS_MAX_RECENT_SHARE * parts.sorted;
+  return run(
+    store,
+    useRuns ? compileQuery(query, { ...options, sortedPersons: parts.persons }) : q,
+    useRuns,
+  );
 }
 
-async function run(store: AnalyticsSource, q: CompiledAnalyticsQuery): Promise<AnalyticsResult> {
+async function run(
+  store: AnalyticsSource,
+  q: CompiledAnalyticsQuery,
+  useRuns: boolean,
+): Promise<AnalyticsResult> {
   const streamed = q.chunked && store.executeChunks ? q.chunked : undefined;
   const previous = streamed?.bothPeriods ? undefined : q.previous;
   // Both periods' statements are sent at once: the store runs them one after
   // the other, and shaping one result overlaps the other's execution.
   const [result, before] = await Promise.all([
-    streamed ? runChunked(store, streamed) : store.execute(q.compiled).then(q.shape),
-    previous && run(store, previous.query),
+    streamed ? runChunked(store, streamed, useRuns) : store.execute(q.compiled).then(q.shape),
+    previous && run(store, previous.query, useRuns),
   ]);
   return previous && before ? previous.attach(result, before) : result;
 }
@@ -59,14 +74,15 @@ async function run(store: AnalyticsSource, q: CompiledAnalyticsQuery): Promise<A
 async function runChunked(
   store: AnalyticsSource,
   q: NonNullable<CompiledAnalyticsQuery['chunked']>,
+  useRuns: boolean,
 ): Promise<AnalyticsResult> {
   try {
-    return await readAndFold(store, q, store.funnelThreads);
+    return await readAndFold(store, q, store.funnelThreads, useRuns);
   } catch (err) {
     // A funnel thread that failed (a crash, its memory) costs a second read
     // on this thread, not the answer.
     if (!(err instanceof FunnelThreadError) || !store.funnelThreads) throw err;
-    return readAndFold(store, q, undefined);
+    return readAndFold(store, q, undefined, useRuns);
   }
 }
 
@@ -74,9 +90,10 @@ async function readAndFold(
   store: AnalyticsSource,
   q: NonNullable<CompiledAnalyticsQuery['chunked']>,
   funnelThreads: FunnelShardThreads | undefined,
+  useRuns: boolean,
 ): Promise<AnalyticsResult> {
   // Planned where the dialect keeps events in a person-ordered part and a recent one.
-  const runs = q.personRuns && (await mostlySorted(store)) ? q.personRuns : undefined;
+  const runs = useRuns ? q.personRuns : undefined;
   if (runs) {
     try {
       return await readAndFoldRuns(store, runs, funnelThreads);
@@ -105,12 +122,6 @@ async function readAndFold(
  */
 const RUNS_MAX_RECENT_SHARE = 0.25;
 
-async function mostlySorted(store: AnalyticsSource): Promise<boolean> {
-  if (!store.unsortedEvents) return true;
-  const { sorted, recent } = await store.unsortedEvents();
-  return sorted > 0 && recent <= RUNS_MAX_RECENT_SHARE * sorted;
-}
-
 /** The persons to divert, then the recent part's events by person, then the sorted part's runs. */
 async function readAndFoldRuns(
   store: AnalyticsSource,
@@ -121,7 +132,20 @@ async function readAndFoldRuns(
   try {
     await store.executeChunks?.(q.divert, (chunk) => reducer.divert(chunk));
     await store.executeChunks?.(q.recent, (chunk) => reducer.addRecent(chunk));
-    await store.executeChunks?.(q.runs, (chunk) => reducer.addRuns(chunk));
+    // All slices at once: the store runs each statement after the previous
+    // one's, so the next runs while this thread folds the previous one's rows,
+    // which wait for the slices before them to be folded.
+    let before: Promise<void> = Promise.resolve();
+    const slices = q.runs.map((slice) => {
+      const after = before;
+      before =
+        store.executeChunks?.(slice, async (chunk) => {
+          await after;
+          return reducer.addRuns(chunk);
+        }) ?? Promise.resolve();
+      return before;
+    });
+    await Promise.all(slices);
   } catch (err) {
     reducer.cancel();
     throw err;

@@ -69,6 +69,16 @@ export interface EncodedEvents {
   readonly count: number;
 }
 
+/** The sizes of a store's person-ordered part and of the part appended since (`EventStore.unsortedEvents`). */
+export interface EventParts {
+  /** Events in the person-ordered part. */
+  readonly sorted: number;
+  /** Events appended since it was written. */
+  readonly recent: number;
+  /** Persons it numbers (1 to this). */
+  readonly persons: number;
+}
+
 export interface TimeRange {
   /** Inclusive, ms since the epoch. */
   readonly from?: number;
@@ -141,7 +151,7 @@ export interface EventStore {
    * store): how many events it holds and how many arrived since. Absent where
    * the engine orders its own parts (ClickHouse merges them by its sort key).
    */
-  unsortedEvents?(): Promise<{ readonly sorted: number; readonly recent: number }>;
+  unsortedEvents?(): Promise<EventParts>;
   /** Rewrites every event into the person-ordered part (see `unsortedEvents`). */
   compactEvents?(): Promise<{ readonly events: number; readonly ms: number }>;
   close(): Promise<void>;

@@ -78,6 +78,7 @@ export interface ChunkedQuery<R> {
 export interface PersonRunsQuery<R> {
   readonly divert: CompiledQuery;
   readonly recent: CompiledQuery;
-  readonly runs: CompiledQuery;
+  /** Slices of the sorted part, in person order. */
+  readonly runs: readonly CompiledQuery[];
   readonly reducer: (env?: ReducerEnv) => PersonRunsReducer<R>;
 }

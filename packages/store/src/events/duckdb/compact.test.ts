@@ -64,11 +64,11 @@ describe('DuckDB event compaction', () => {
         events: [event(c, 3), event(a, 2), event(b, 1), event(a, 0), event(c, 1, 'p0')],
         identity: [mirror(1, [[a, b]])],
       });
-      assert.deepEqual(await store.unsortedEvents(), { sorted: 0, recent: 5 });
+      assert.deepEqual(await store.unsortedEvents(), { sorted: 0, recent: 5, persons: 0 });
       const done = await store.compactEvents();
       assert.equal(done.events, 5);
       assert.equal(done.fromRecent, 5);
-      assert.deepEqual(await store.unsortedEvents(), { sorted: 5, recent: 0 });
+      assert.deepEqual(await store.unsortedEvents(), { sorted: 5, recent: 0, persons: 3 });
       const rows = await store.execute<{ project: string; person: string; ms: number }>({
         sql: `SELECT project_id AS project, person_id::VARCHAR AS person, epoch_ms(timestamp) AS ms
               FROM events_sorted`,
@@ -85,6 +85,16 @@ describe('DuckDB event compaction', () => {
         ].sort((x, y) => (x.person < y.person ? -1 : x.person > y.person ? 1 : x.ms - y.ms)),
       ];
       assert.deepEqual(rows, want);
+      // Persons numbered in the table's order, from 1.
+      const numbers = await store.execute<{ idx: number }>({
+        sql: 'SELECT person_idx AS idx FROM events_sorted',
+        parameters: [],
+      });
+      const personsInOrder = [...new Set(want.map((r) => `${r.project} ${r.person}`))];
+      assert.deepEqual(
+        numbers.map((r) => r.idx),
+        want.map((r) => personsInOrder.indexOf(`${r.project} ${r.person}`) + 1),
+      );
       const squashed = await store.execute<{ old: string }>({
         sql: 'SELECT old_person_id::VARCHAR AS old FROM squashed_overrides',
         parameters: [],
@@ -92,7 +102,7 @@ describe('DuckDB event compaction', () => {
       assert.deepEqual(squashed, [{ old: a }]);
       // Appends go to the recent part; the view reads both.
       await store.write({ events: [event(a, 5)], identity: [] });
-      assert.deepEqual(await store.unsortedEvents(), { sorted: 5, recent: 1 });
+      assert.deepEqual(await store.unsortedEvents(), { sorted: 5, recent: 1, persons: 3 });
       assert.equal(await store.countEvents('p1'), 5);
     } finally {
       await store.close();
@@ -108,7 +118,24 @@ describe('DuckDB event compaction', () => {
       await store.write({ events: [event(a, 1), event(b, 6)], identity: [] });
       assert.equal(await store.deletePersonEvents('p1', a), 3);
       assert.equal(await store.deleteEventsBefore('p1', at(6)), 1);
-      assert.deepEqual(await store.unsortedEvents(), { sorted: 0, recent: 1 });
+      assert.deepEqual(await store.unsortedEvents(), { sorted: 0, recent: 1, persons: 2 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("forgets a deleted person's number with the person", async () => {
+    const store = await DuckDBEventStore.open(freshFile());
+    try {
+      const [a, b] = [randomUUID(), randomUUID()];
+      await store.write({ events: [event(a, 0), event(b, 0)], identity: [] });
+      await store.compactEvents();
+      await store.deletePerson('p1', a);
+      const left = await store.execute<{ p: string }>({
+        sql: 'SELECT person_id::VARCHAR AS p FROM sorted_persons',
+        parameters: [],
+      });
+      assert.deepEqual(left, [{ p: b }]);
     } finally {
       await store.close();
     }
@@ -127,9 +154,9 @@ describe('DuckDB event compaction', () => {
     const store = await DuckDBEventStore.open(file);
     try {
       assert.equal(await store.countEvents('p1'), 1);
-      assert.deepEqual(await store.unsortedEvents(), { sorted: 0, recent: 1 });
+      assert.deepEqual(await store.unsortedEvents(), { sorted: 0, recent: 1, persons: 0 });
       await store.compactEvents();
-      assert.deepEqual(await store.unsortedEvents(), { sorted: 1, recent: 0 });
+      assert.deepEqual(await store.unsortedEvents(), { sorted: 1, recent: 0, persons: 1 });
     } finally {
       await store.close();
     }

@@ -15,6 +15,7 @@ import { encodeEventRows, FIELD_SEPARATOR } from '../../spool/event-rows.js';
 import {
   type EncodedEvents,
   type EventKey,
+  type EventParts,
   type EventStore,
   eventKey,
   type IdentityMirror,
@@ -331,6 +332,11 @@ export class DuckDBEventStore implements EventStore {
           params,
         );
         const events = await this.deleteEvents(`project_id = $1 AND ${mine}`, params);
+        // The sorted part's numbering names the person too.
+        await this.writer.run(
+          `DELETE FROM sorted_persons WHERE project_id = $1 AND ${mine}`,
+          params,
+        );
         await this.writer.run(
           'DELETE FROM persons WHERE project_id = $1 AND id = $2::UUID',
           params,
@@ -373,14 +379,19 @@ export class DuckDBEventStore implements EventStore {
     return this.writes.run(() => compactEvents(this.writer));
   }
 
-  /** Events the last compaction left unsorted (appended since), over all projects. */
-  async unsortedEvents(): Promise<{ readonly sorted: number; readonly recent: number }> {
-    const [row] = await this.execute<{ sorted: number; recent: number }>({
+  /** How many events the last compaction sorted, how many arrived since, and how many persons it numbered. */
+  async unsortedEvents(): Promise<EventParts> {
+    const [row] = await this.execute<{ sorted: number; recent: number; persons: number }>({
       sql: `SELECT (SELECT count(*) FROM events_sorted) AS sorted,
-                   (SELECT count(*) FROM events_recent) AS recent`,
+                   (SELECT count(*) FROM events_recent) AS recent,
+                   (SELECT count(*) FROM sorted_persons) AS persons`,
       parameters: [],
     });
-    return { sorted: Number(row?.sorted ?? 0), recent: Number(row?.recent ?? 0) };
+    return {
+      sorted: Number(row?.sorted ?? 0),
+      recent: Number(row?.recent ?? 0),
+      persons: Number(row?.persons ?? 0),
+    };
   }
 
   /** Deletes the events matching `where` from both parts (run inside the write queue). */
