@@ -2,6 +2,7 @@ import { attributedGroup } from './attribution.js';
 import { FunnelAccumulator } from './funnel-accumulator.js';
 import type { FunnelRows, FunnelShardConfig, WindowTallies } from './funnel-shard.js';
 import { PersonEvents } from './person-events.js';
+import type { GroupingWindow } from './person-grouping.js';
 import { UuidMap } from './uuid-map.js';
 
 /**
@@ -60,6 +61,8 @@ export class PersonRunFold {
   private current = 0;
   /** Where the current run's rows go instead of a tally (undefined: tallied here). */
   private diverted: readonly [number, number, number, number] | undefined;
+  /** The window when there is one (no comparison): runs then hold only its events. */
+  private readonly single: GroupingWindow | undefined;
 
   constructor(
     private readonly config: FunnelShardConfig,
@@ -71,6 +74,7 @@ export class PersonRunFold {
     if (config.grouped && !config.attributed)
       throw new Error('person runs hold one person each; a grouped key needs the grouping pass');
     this.accs = config.windows.map(() => new FunnelAccumulator(config.spec));
+    this.single = config.windows.length === 1 ? config.windows[0] : undefined;
   }
 
   /**
@@ -205,8 +209,11 @@ export class PersonRunFold {
 
   private add(t: number, s: number, x: number, g: number): void {
     const to = this.diverted;
-    if (to === undefined) this.run.push(t, s, x, false, g);
-    else this.out.append(to[0], to[1], to[2], to[3], 0, t, s, x, g);
+    if (to !== undefined) this.out.append(to[0], to[1], to[2], to[3], 0, t, s, x, g);
+    else if (this.single === undefined) this.run.push(t, s, x, false, g);
+    // One window (no comparison): the run is the person's events for it as they come.
+    else if (t >= this.single.from && t < this.single.to)
+      this.run.push(t, s, x, t < this.single.startsBefore, g);
   }
 
   private flushOut(): void | Promise<void> {
@@ -218,7 +225,12 @@ export class PersonRunFold {
   private endRun(): void {
     const run = this.run;
     if (run.n === 0) return;
-    const { windows, attributed, spec } = this.config;
+    if (this.single !== undefined) {
+      this.tally(0, run);
+      run.clear();
+      return;
+    }
+    const { windows } = this.config;
     const ev = this.ev;
     for (let w = 0; w < windows.length; w++) {
       const window = windows[w];
@@ -235,14 +247,19 @@ export class PersonRunFold {
           run.tags[i] ?? 0,
         );
       }
-      if (ev.n === 0) continue;
-      const values = this.values();
-      const group = attributed
-        ? attributedGroup(ev, { anyStep: spec.order === 'unordered', values })
-        : 0;
-      if (group !== undefined) this.accs[w]?.add(values[group] ?? null, ev);
+      if (ev.n > 0) this.tally(w, ev);
     }
     run.clear();
+  }
+
+  /** Tallies a person's events of window `w` under their breakdown value. */
+  private tally(w: number, ev: PersonEvents): void {
+    const { attributed, spec } = this.config;
+    const values = this.values();
+    const group = attributed
+      ? attributedGroup(ev, { anyStep: spec.order === 'unordered', values })
+      : 0;
+    if (group !== undefined) this.accs[w]?.add(values[group] ?? null, ev);
   }
 }
 
