@@ -34,7 +34,18 @@ export type AnalyticsSource = Pick<EventStore, 'dialect' | 'execute'> & {
    * a large share. Absent: always (where the planner offers runs).
    */
   readonly unsortedEvents?: () => Promise<EventParts>;
+  /**
+   * Changes around each compaction's commit, odd during it
+   * (`DuckDBEventStore.eventPartsVersion`): a funnel's runs take several
+   * statements, and are trusted only if no compaction committed among them.
+   */
+  readonly eventPartsVersion?: () => number;
 };
+
+/** A compaction committed while a funnel's statements ran: they may have read different parts. */
+class PartsChangedError extends Error {
+  override readonly name = 'PartsChangedError';
+}
 
 export async function runAnalyticsQuery(
   store: AnalyticsSource,
@@ -98,9 +109,9 @@ async function readAndFold(
     try {
       return await readAndFoldRuns(store, runs, funnelThreads);
     } catch (err) {
-      // The sorted part did not stream in person order: the grouping pass
-      // over every event still answers.
-      if (!(err instanceof PersonOrderError)) throw err;
+      // The sorted part did not stream in person order, or a compaction fell
+      // among the statements: the grouping pass, one statement, still answers.
+      if (!(err instanceof PersonOrderError || err instanceof PartsChangedError)) throw err;
     }
   }
   const reducer = q.reducer({ funnelThreads });
@@ -128,8 +139,10 @@ async function readAndFoldRuns(
   q: PersonRunsQuery<AnalyticsResult>,
   funnelThreads: FunnelShardThreads | undefined,
 ): Promise<AnalyticsResult> {
+  const version = store.eventPartsVersion?.();
   const reducer = q.reducer({ funnelThreads });
   try {
+    if (version !== undefined && version % 2 === 1) throw new PartsChangedError('compacting');
     await store.executeChunks?.(q.divert, (chunk) => reducer.divert(chunk));
     await store.executeChunks?.(q.recent, (chunk) => reducer.addRecent(chunk));
     // All slices at once: the store runs each statement after the previous
@@ -146,6 +159,8 @@ async function readAndFoldRuns(
       return before;
     });
     await Promise.all(slices);
+    if (store.eventPartsVersion?.() !== version)
+      throw new PartsChangedError('a compaction committed among the statements');
   } catch (err) {
     reducer.cancel();
     throw err;

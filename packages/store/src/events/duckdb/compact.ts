@@ -23,11 +23,16 @@ export interface CompactionResult {
  * overrides were applied, so that those added later are told apart.
  *
  * One transaction, on the writing connection (callers serialise it with the
- * other writes): readers see all of the old parts or all of the new ones.
+ * other writes): a statement sees all of the old parts or all of the new
+ * ones. A reader that needs several statements to agree watches `commit`
+ * (called around the COMMIT) to know whether one may have fallen in between.
  * The whole table is rewritten each time, so the caller runs it when the
  * recent part has grown to a fair share of the sorted one.
  */
-export async function compactEvents(conn: DuckDBConnection): Promise<CompactionResult> {
+export async function compactEvents(
+  conn: DuckDBConnection,
+  commit: { readonly before?: () => void; readonly after?: () => void } = {},
+): Promise<CompactionResult> {
   const started = performance.now();
   await conn.run('BEGIN TRANSACTION');
   try {
@@ -60,7 +65,12 @@ export async function compactEvents(conn: DuckDBConnection): Promise<CompactionR
     // Views are bound when read, but recreate it so that it names the new table for certain.
     await conn.run(EVENTS_VIEW);
     const sorted = await conn.runAndReadAll('SELECT count(*) FROM events_sorted');
-    await conn.run('COMMIT');
+    commit.before?.();
+    try {
+      await conn.run('COMMIT');
+    } finally {
+      commit.after?.();
+    }
     return {
       events: Number(sorted.getRows()[0]?.[0] ?? 0),
       fromRecent,

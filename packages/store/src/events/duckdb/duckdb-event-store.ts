@@ -85,6 +85,7 @@ export class DuckDBEventStore implements EventStore {
   private readonly probes = new Serial();
   /** Streamed funnels take these threads' help (see `runAnalyticsQuery`). */
   readonly funnelThreads: FunnelThreadPool;
+  private partsVersion = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -376,7 +377,20 @@ export class DuckDBEventStore implements EventStore {
    * after, never a mix.
    */
   compactEvents(): Promise<CompactionResult> {
-    return this.writes.run(() => compactEvents(this.writer));
+    return this.writes.run(() =>
+      compactEvents(this.writer, {
+        before: () => this.partsVersion++,
+        after: () => this.partsVersion++,
+      }),
+    );
+  }
+
+  /**
+   * Changes around each compaction's commit: odd while one commits. Statements
+   * run between two equal, even readings all saw the same parts.
+   */
+  eventPartsVersion(): number {
+    return this.partsVersion;
   }
 
   /** How many events the last compaction sorted, how many arrived since, and how many persons it numbered. */
