@@ -40,9 +40,9 @@ export interface RunRows {
  * previous one's, and the recent rows must come sorted, else
  * {@link PersonOrderError}. So a person can never be tallied twice.
  *
- * Calls: `divertPerson` for every diverted person, `addRecent` for every
- * recent row, `push` for the sorted part, then `end` (which diverts the last
- * rows) and `tallies`.
+ * Calls: `addRecent` for every recent row and `divertPerson` for every
+ * diverted person (in either order), `push` for the sorted part, then `end`
+ * (which diverts the last rows) and `tallies`.
  */
 export class PersonRunFold {
   /** Diverted persons by UUID (for recent persons without a number), to the person to group under. */

@@ -133,7 +133,7 @@ async function readAndFold(
  */
 const RUNS_MAX_RECENT_SHARE = 0.25;
 
-/** The persons to divert, then the recent part's events by person, then the sorted part's runs. */
+/** The recent part's events by person, then the persons to divert, then the sorted part's runs. */
 async function readAndFoldRuns(
   store: AnalyticsSource,
   q: PersonRunsQuery<AnalyticsResult>,
@@ -143,8 +143,10 @@ async function readAndFoldRuns(
   const reducer = q.reducer({ funnelThreads });
   try {
     if (version !== undefined && version % 2 === 1) throw new PartsChangedError('compacting');
-    await store.executeChunks?.(q.divert, (chunk) => reducer.divert(chunk));
+    // The recent part before the merges: a merge that lands in between is
+    // then diverted with the rows stored under either end.
     await store.executeChunks?.(q.recent, (chunk) => reducer.addRecent(chunk));
+    await store.executeChunks?.(q.divert, (chunk) => reducer.divert(chunk));
     // All slices at once: the store runs each statement after the previous
     // one's, so the next runs while this thread folds the previous one's rows,
     // which wait for the slices before them to be folded.

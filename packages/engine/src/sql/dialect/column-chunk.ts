@@ -44,8 +44,8 @@ export interface ChunkReducer<R> {
 /**
  * A reducer that also folds a part of the events that arrives person by
  * person (a store's person-ordered part, `DialectAdapter.personOrderedEvents`).
- * The store feeds `divert`'s statement first, then `addRecent` the recent
- * part, then `addRuns` the sorted part.
+ * The store feeds `addRecent` the recent part, `divert` the merged persons,
+ * then `addRuns` the sorted part.
  */
 export interface PersonRunsReducer<R> extends ChunkReducer<R> {
   /** Stored persons whose rows go to the grouping pass, and under whom: two UUID columns. */

@@ -168,7 +168,7 @@ describe('DuckDB event compaction', () => {
         eventPartsVersion: store.eventPartsVersion.bind(store),
         executeChunks: async (q, onChunk) => {
           statements.push(q.sql);
-          // After the recent part is read, before the sorted part is: everything is compacted.
+          // After the recent part and the merges are read, before the sorted part is: everything is compacted.
           if (/FROM events_sorted e\b/.test(q.sql) && statements.length === 3)
             await store.compactEvents();
           return store.executeChunks(q, onChunk);
