@@ -91,22 +91,34 @@ export async function loadClickHouse(
   }
   log('identity rows loaded (persons, distinct ids, overrides) on every server');
 
-  const [[total]] = (await conn.runAndReadAll('SELECT count(*)::BIGINT FROM events')).getRows();
-  const n = Number(total);
-  const chunks = Math.ceil(n / chunk);
+  // Chunks by rowid of each part (the view `events` has none); deleted rows
+  // leave gaps, so the ranges run to the highest rowid.
+  const pieces = [];
+  let n = 0;
+  for (const table of ['events_sorted', 'events_recent']) {
+    const [[end, rows]] = (
+      await conn.runAndReadAll(`SELECT coalesce(max(rowid) + 1, 0), count(*) FROM ${table}`)
+    ).getRows();
+    n += Number(rows);
+    for (let from = 0; from < Number(end); from += chunk) pieces.push({ table, from });
+  }
+  const chunks = pieces.length;
   const t0 = performance.now();
   const write = (k) => {
+    const { table, from } = pieces[k];
     const file = join(dir, `events-${k}.csv`);
-    const select = `SELECT ${EVENT_COLUMNS} FROM events WHERE rowid >= ${k * chunk} AND rowid < ${(k + 1) * chunk}`;
+    const select = `SELECT ${EVENT_COLUMNS} FROM ${table} WHERE rowid >= ${from} AND rowid < ${from + chunk}`;
     return copyCsv(conn, select, file).then(() => file);
   };
-  let next = write(0);
+  let next = chunks > 0 ? write(0) : undefined;
+  let done = 0;
   for (let k = 0; k < chunks; k++) {
     const file = await next;
     if (k + 1 < chunks) next = write(k + 1);
     await post(first, `${single}.events`, file);
     rmSync(file);
-    const done = Math.min(n, (k + 1) * chunk);
+    // Progress by rowid range; gaps left by deletes make it an estimate.
+    done = Math.min(n, done + chunk);
     const s = (performance.now() - t0) / 1000;
     log(
       `  1 shard: ${done}/${n} events (${((100 * done) / n).toFixed(0)}%) ${s.toFixed(1)} s, ${Math.round(done / s)} ev/s`,

@@ -3,6 +3,7 @@
 // objects through runAnalyticsQuery, in the same run, answers checked equal.
 //   node bench/query/engines.mjs [--events 10000000] [--persons 1000000] [--runs 3]
 //        [--only trend,funnel] [--chunk 1000000] [--ch-memory 10000000000] [--no-profile]
+//        [--tail-days 1]
 // Data comes from _generate.mjs (as queries.mjs), events + persons + distinct ids
 // + overrides, into DuckDB (in memory, 2 threads); then through CSV files into
 // ClickHouse 18.16 (Debian's clickhouse-server, two throwaway servers from the
@@ -14,7 +15,9 @@
 // answers are written to a JSON file); on ClickHouse the unmeasured run samples
 // system.processes (rows read, memory of all servers together) unless --no-profile.
 // --ch-memory is ClickHouse's max_memory_usage per query (its own default is
-// 10 GB; the test harness profile caps it at 1 GB).
+// 10 GB; the test harness profile caps it at 1 GB). DuckDB's events are compacted
+// into the person-ordered part but for the last --tail-days days, as the server
+// keeps them, so that funnels fold runs and merge the recent part in.
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +30,7 @@ import { ClickHouseEventStore } from '@opsloop/store/events/clickhouse/clickhous
 import { startClickHouse, TEST_CLUSTER } from '@opsloop/store/testing/clickhouse/start-clickhouse';
 import { arg } from '../_argv.mjs';
 import { chQuery, loadClickHouse, sampleProcesses } from './_clickhouse.mjs';
-import { DAYS, generateEvents, generateIdentity, START } from './_generate.mjs';
+import { compactWithTail, DAYS, generateEvents, generateIdentity, START } from './_generate.mjs';
 import {
   BENCH_CONTEXT,
   BENCH_RANGE,
@@ -114,6 +117,7 @@ await conn.run("SET TimeZone = 'UTC'");
 for (const ddl of EVENTS_DDL) await conn.run(ddl);
 await generateEvents(conn, { events: EVENTS, persons: PERSONS });
 await generateIdentity(conn, { persons: PERSONS });
+await compactWithTail(conn, Number(arg('tail-days', 1)));
 log('generated');
 
 const duck = duckdbSource(conn);

@@ -36,11 +36,13 @@ const alternateRounds = (thunks) => alternate(thunks, ROUNDS);
 const arrival = await generatedInMemory();
 const ordered = await generatedInMemory();
 let t = performance.now();
+// In the recent part, as the events arrived before compactions existed: the
+// grouping pass reads them, as it did every event when this was measured.
 await ordered.conn.run(
-  'CREATE TABLE events_by_person AS SELECT * FROM events ORDER BY project_id, person_id, timestamp',
+  'CREATE TABLE events_by_person AS SELECT * FROM events_recent ORDER BY project_id, person_id, timestamp',
 );
-await ordered.conn.run('DROP TABLE events');
-await ordered.conn.run('ALTER TABLE events_by_person RENAME TO events');
+await ordered.conn.run('DROP TABLE events_recent');
+await ordered.conn.run('ALTER TABLE events_by_person RENAME TO events_recent');
 console.log(`person-ordered copy of 10M events: ${secs(performance.now() - t)}`);
 
 const ctx = BENCH_CONTEXT;

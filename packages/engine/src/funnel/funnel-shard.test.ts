@@ -7,18 +7,7 @@ import {
   type FunnelShardConfig,
   mergeTallies,
 } from './funnel-shard.js';
-
-/** Tallies as comparable data: gaps sorted (shards append them in their own order). */
-const canon = (tallies: ReturnType<FunnelShard['finish']>) =>
-  tallies.map((byValue) =>
-    [...byValue]
-      .map(([value, t]) => ({
-        value,
-        levels: t.levels,
-        gaps: t.gaps.map((g) => [...g].sort((a, b) => a - b)),
-      }))
-      .sort((a, b) => String(a.value).localeCompare(String(b.value))),
-  );
+import { canon } from './testing/canon.js';
 
 const arbRows = fc.array(
   fc.record({

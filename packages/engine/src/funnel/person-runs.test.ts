@@ -8,6 +8,7 @@ import {
   mergeTallies,
 } from './funnel-shard.js';
 import { PersonOrderError, PersonRunFold } from './person-runs.js';
+import { canon } from './testing/canon.js';
 
 type Row = { person: number; t: number; s: number; x: number; g: number };
 
@@ -79,18 +80,6 @@ const arbConfig: fc.Arbitrary<FunnelShardConfig> = fc
     ),
   })
   .map((c) => ({ ...c, attributed: c.grouped }));
-
-/** Tallies as comparable data: gaps sorted (the passes append them in their own order). */
-const canon = (tallies: ReturnType<FunnelShard['finish']>) =>
-  tallies.map((byValue) =>
-    [...byValue]
-      .map(([value, t]) => ({
-        value,
-        levels: t.levels,
-        gaps: t.gaps.map((g) => [...g].sort((a, b) => a - b)),
-      }))
-      .sort((a, b) => String(a.value).localeCompare(String(b.value))),
-  );
 
 describe('person runs', () => {
   it('tally as the grouping pass does, recent rows merged in, merged persons grouped', async () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { sampleEvent } from '@opsloop/store/events/contract/sample-event';
 import { DuckDBEventStore } from '@opsloop/store/events/duckdb/duckdb-event-store';
 import pino from 'pino';
 import { compactionDue, DEFAULT_COMPACTION, startCompactionJob } from './compaction-job.js';
@@ -31,29 +32,8 @@ describe('event compaction job', () => {
       const write = (n: number) =>
         events.write({
           events: Array.from({ length: n }, () => ({
-            uuid: randomUUID(),
-            projectId: 'p1',
-            event: 'e',
-            distinctId: 'd',
+            ...sampleEvent({ projectId: 'p1' }),
             personId: randomUUID(),
-            timestamp: Date.UTC(2024, 0, 1),
-            receivedAt: Date.UTC(2024, 0, 1),
-            properties: {},
-            personOps: null,
-            identity: null,
-            groups: {},
-            groupIdentify: null,
-            sessionId: null,
-            url: null,
-            referrer: null,
-            utmSource: null,
-            utmMedium: null,
-            utmCampaign: null,
-            utmContent: null,
-            utmTerm: null,
-            browser: null,
-            os: null,
-            deviceType: null,
           })),
           identity: [],
         });
