@@ -1,10 +1,7 @@
 import type { FunnelQuery, FunnelResult, FunnelStepResult } from '@opsloop/schema';
 import { attributedGroup } from '../funnel/attribution.js';
 import { emptyTally, FunnelAccumulator, type FunnelTally } from '../funnel/funnel-accumulator.js';
-import { type FunnelRows, FunnelShard, mergeTallies } from '../funnel/funnel-shard.js';
 import type { FunnelSpec } from '../funnel/person-funnel.js';
-import type { GroupingWindow } from '../funnel/person-grouping.js';
-import { PersonRunFold } from '../funnel/person-runs.js';
 import { fn } from '../sql/ast/functions.js';
 import {
   EpochMsNode,
@@ -15,12 +12,21 @@ import {
   type SqlNode,
 } from '../sql/ast/nodes.js';
 import { join, sql, text } from '../sql/ast/sql-tag.js';
-import type { ColumnChunk, PersonRunsReducer, ReducerEnv } from '../sql/dialect/column-chunk.js';
+import type { ReducerEnv } from '../sql/dialect/column-chunk.js';
 import { previousRange, type ResolvedRange, resolveRange } from '../time/date-range.js';
 import { UNIT_MS } from '../time/units.js';
 import { planBothPeriods } from './compare.js';
 import { adapterOf, type PlanContext } from './context.js';
 import { type FilterEnv, filterReadsPerson, filterSql } from './filter-sql.js';
+import { personRunsPlan } from './funnel-runs.js';
+import {
+  BreakdownValues,
+  chunkReducer,
+  STREAMED,
+  STREAMED_SQL,
+  streamedColumns,
+  stripPrevious,
+} from './funnel-stream.js';
 import type { Plan, Row } from './plan.js';
 import { field, num, str } from './plan.js';
 import { type PropertyScope, propertyText } from './properties.js';
@@ -212,63 +218,6 @@ export function planFunnel(
   };
 }
 
-/**
- * The three statements of a funnel over a store whose events are in two parts
- * (`DialectAdapter.personOrderedEvents`):
- * - `divert`: the persons merged since the compaction (old id → new, and the
- *   new one itself): their rows of the sorted part are apart, so the grouping
- *   pass takes all their rows;
- * - `recent`: the recent part's events, sorted by (merged) person, merged
- *   into the runs;
- * - `runs`: the sorted part in table order, folded person by person.
- * Every person is counted by exactly one of the two passes, from all their events.
- */
-function personRunsPlan(
-  ctx: PlanContext,
-  parts: {
-    readonly flatOf: (events: SqlNode) => SqlNode;
-    readonly source: (part?: EventsPart, where?: readonly SqlNode[]) => SqlNode;
-  },
-): {
-  readonly divert: SqlNode;
-  readonly recent: SqlNode;
-  readonly runs: readonly SqlNode[];
-} {
-  const p = ctx.projectId;
-  // Overrides the compaction did not squash: they point stored persons of the sorted part elsewhere.
-  const newOverrides = sql`FROM person_overrides n WHERE n.project_id = ${p} AND n.old_person_id NOT IN (SELECT s.old_person_id FROM squashed_overrides s WHERE s.project_id = ${p})`;
-  // A person's number in the sorted part (0 when it has none).
-  const numberOf = (person: SqlNode) =>
-    sql`LEFT JOIN sorted_persons sp ON sp.project_id = ${p} AND sp.person_id = ${person}`;
-  const pairs = sql`SELECT DISTINCT pid, merged FROM (SELECT n.person_id AS pid, n.person_id AS merged ${newOverrides} UNION ALL SELECT n.old_person_id AS pid, n.person_id AS merged ${newOverrides}) d`;
-  return {
-    divert: sql`SELECT d.pid, d.merged, coalesce(sp.person_idx, 0) AS idx FROM (${pairs}) d ${numberOf(text('d.pid'))}`,
-    recent: sql`SELECT f.*, coalesce(sp.person_idx, 0) AS idx FROM (${parts.flatOf(parts.source('recent'))}) f ${numberOf(text('f.person'))} ORDER BY idx = 0, idx, f.person`,
-    runs: runSlices(ctx.sortedPersons ?? 0).map((where) =>
-      parts.flatOf(parts.source('sorted', where)),
-    ),
-  };
-}
-
-/** Persons per slice of the sorted part, and at most this many slices. */
-const SLICE_PERSONS = 250_000;
-const MAX_SLICES = 4;
-
-/**
- * The sorted part cut by person number into slices, each read in table order:
- * the store runs the next slice's statement while this thread folds the
- * previous one's rows. The first and last slices are open-ended, so that the
- * slices cover every number even if a compaction renumbered in between.
- */
-function runSlices(persons: number): SqlNode[][] {
-  const k = Math.min(MAX_SLICES, Math.max(1, Math.ceil(persons / SLICE_PERSONS)));
-  const bound = (j: number) => Math.floor((j * persons) / k);
-  return Array.from({ length: k }, (_, j) => [
-    ...(j > 0 ? [sql`${SORTED_PERSON_NUMBER} > ${bound(j)}`] : []),
-    ...(j < k - 1 ? [sql`${SORTED_PERSON_NUMBER} <= ${bound(j + 1)}`] : []),
-  ]);
-}
-
 /** An event that sets a bit of a mask column (a step's, an exclusion's) when it passes the filters. */
 interface Mark {
   readonly event: string;
@@ -318,159 +267,6 @@ const EVENT_COLUMNS: Readonly<Record<(typeof EVENT_FIELDS)[number], SqlNode>> = 
   r: text('in_range'),
   b: text('bval'),
 };
-
-/** The streamed SELECT's columns, in order (the person first). */
-const STREAMED = ['person', 'bval', 't', 's', 'x'] as const;
-type StreamedColumn = (typeof STREAMED)[number];
-const STREAMED_SQL: Readonly<Record<StreamedColumn, SqlNode>> = {
-  person: text('person'),
-  bval: text('bval'),
-  t: text('t'),
-  s: sql`${fn.toInteger(text('steps'))} AS s`,
-  x: sql`${fn.toInteger(text('excl'))} AS x`,
-};
-const PERSON_COL = 0;
-
-/** Positions of the streamed columns; one left out is absent. */
-interface StreamedColumns {
-  /** How many there are. */
-  readonly count: number;
-  readonly bval?: number | undefined;
-  readonly t: number;
-  readonly s: number;
-  readonly x?: number | undefined;
-}
-
-function streamedColumns(streamed: readonly StreamedColumn[]): StreamedColumns {
-  const at = (c: StreamedColumn) => {
-    const i = streamed.indexOf(c);
-    return i < 0 ? undefined : i;
-  };
-  return {
-    count: streamed.length,
-    bval: at('bval'),
-    t: streamed.indexOf('t'),
-    s: streamed.indexOf('s'),
-    x: at('x'),
-  };
-}
-
-/** Breakdown values numbered densely (null is 0), so events carry an integer. */
-class BreakdownValues {
-  readonly values: (string | null)[] = [null];
-  private readonly ids = new Map<string | null, number>([[null, 0]]);
-
-  idOf(v: string | null): number {
-    let id = this.ids.get(v);
-    if (id === undefined) {
-      id = this.values.push(v) - 1;
-      this.ids.set(v, id);
-    }
-    return id;
-  }
-}
-
-function chunkReducer(
-  spec: FunnelSpec,
-  opts: {
-    readonly grouped: boolean;
-    /** Event-property breakdown: persons are keyed alone and attributed after. */
-    readonly attributed: boolean;
-    readonly columns: StreamedColumns;
-    /** One pass per window: the first gives the result, a second its `previous`. */
-    readonly windows: readonly GroupingWindow[];
-    readonly result: (tallies: ReadonlyMap<string | null, FunnelTally>) => FunnelResult;
-  },
-  env: ReducerEnv,
-): PersonRunsReducer<FunnelResult> {
-  const config = {
-    spec,
-    grouped: opts.grouped,
-    attributed: opts.attributed,
-    windows: opts.windows,
-  };
-  // Other threads, when the store has them, each take a share of the persons;
-  // this thread reads the chunks and keeps shard 0.
-  const others = env.funnelThreads?.open(config);
-  const local = new FunnelShard(config, { shard: 0, shards: 1 + (others?.count ?? 0) });
-  const groups = new BreakdownValues();
-  // The grouping pass: this thread's shard, and the other threads' first so
-  // that they work while this one pushes.
-  const group = (rows: FunnelRows, n: number) => {
-    const wait = others?.write(rows, n);
-    local.push(rows, n);
-    return wait;
-  };
-  // Made on first use: only stores with a person-ordered part feed it.
-  let runs: PersonRunFold | undefined;
-  const runFold = () => {
-    runs ??= new PersonRunFold(config, () => groups.values, group);
-    return runs;
-  };
-  let ids = new Int32Array(0);
-  /** A chunk's columns besides the person. */
-  const eventsOf = (chunk: ColumnChunk) => {
-    const { columns } = opts;
-    const n = chunk.rowCount;
-    let g: Int32Array | undefined;
-    if (columns.bval !== undefined) {
-      const bval = chunk.column(columns.bval);
-      if (ids.length < n) ids = new Int32Array(n);
-      for (let row = 0; row < n; row++) ids[row] = groups.idOf(str(bval.get(row)));
-      g = ids;
-    }
-    return {
-      t: chunk.numbers(columns.t),
-      s: chunk.numbers(columns.s),
-      x: columns.x === undefined ? undefined : chunk.numbers(columns.x),
-      g,
-    };
-  };
-  const rowsOf = (chunk: ColumnChunk): FunnelRows => ({
-    words: chunk.uuid(PERSON_COL),
-    ...eventsOf(chunk),
-  });
-  return {
-    divert(chunk: ColumnChunk) {
-      const from = chunk.uuid(0);
-      const to = chunk.uuid(1);
-      const idx = chunk.numbers(2);
-      const fold = runFold();
-      for (let r = 0; r < chunk.rowCount; r++) fold.divertPerson(from, to, idx[r] ?? 0, r);
-    },
-    addRecent(chunk: ColumnChunk) {
-      // The person's number follows the streamed columns.
-      const idx = chunk.numbers(opts.columns.count);
-      runFold().addRecent(rowsOf(chunk), idx, chunk.rowCount);
-    },
-    addRuns(chunk: ColumnChunk) {
-      const rows = { idx: chunk.numbers(PERSON_COL), ...eventsOf(chunk) };
-      return runFold().push(rows, chunk.rowCount);
-    },
-    add(chunk: ColumnChunk) {
-      return group(rowsOf(chunk), chunk.rowCount);
-    },
-    async finish() {
-      const { values } = groups;
-      // The last runs' diverted rows reach the grouping pass before it tallies.
-      await runs?.end();
-      // Asked first: the other shards tally while this thread tallies its own.
-      const theirs = others?.finish(values);
-      // Observed at once: should this thread's tally throw, their failure must
-      // not surface as an unhandled rejection (which ends the process).
-      theirs?.catch(() => undefined);
-      const tallies = local.finish(values);
-      if (runs) mergeTallies(tallies, runs.tallies());
-      for (const t of (await theirs) ?? []) mergeTallies(tallies, t);
-      const [current, previous] = tallies.map((t) => opts.result(t));
-      if (!current) throw new Error('a funnel needs a period');
-      return previous ? { ...current, previous: stripPrevious(previous) } : current;
-    },
-    cancel() {
-      others?.cancel();
-    },
-  };
-}
 
 /** One person's row of the list-per-person form; `attribution` for event-property breakdowns. */
 function addRow(
@@ -554,9 +350,4 @@ export function median(xs: readonly number[]): number | null {
   const s = Float64Array.from(xs).sort();
   const m = (s.length - 1) / 2;
   return ((s[Math.floor(m)] ?? 0) + (s[Math.ceil(m)] ?? 0)) / 2;
-}
-
-/** A funnel result without its own `previous` (one level of comparison). */
-function stripPrevious(r: FunnelResult): FunnelResult {
-  return 'steps' in r ? { steps: r.steps } : { groups: r.groups };
 }
