@@ -66,7 +66,13 @@ export class MemoryDuckDb implements AnalyticsSource {
    * recent part and the overrides become `data`'s.
    */
   async load(data: TestData, compaction?: TestCompaction): Promise<void> {
-    for (const table of [...EVENT_TABLES, 'squashed_overrides', 'persons', 'person_distinct_ids'])
+    for (const table of [
+      ...EVENT_TABLES,
+      'sorted_persons',
+      'squashed_overrides',
+      'persons',
+      'person_distinct_ids',
+    ])
       await this.conn.run(`DELETE FROM ${table}`);
     if (compaction) {
       await this.insertEvents(data.projectId, data.events.slice(0, compaction.events));
