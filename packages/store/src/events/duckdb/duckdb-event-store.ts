@@ -305,26 +305,27 @@ export class DuckDBEventStore implements EventStore {
   }
 
   deletePersonEvents(projectId: string, personId: string): Promise<number> {
-    return this.writes.run(async () => {
-      return this.deleteEvents(
-        `project_id = $1 AND (person_id = $2::UUID OR person_id IN (
-           SELECT old_person_id FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID))`,
-        [projectId, personId],
-      );
-    });
+    return this.writes.run(() =>
+      this.inTransaction(() =>
+        this.deleteEvents(
+          `project_id = $1 AND (person_id = $2::UUID OR person_id IN (
+             SELECT old_person_id FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID))`,
+          [projectId, personId],
+        ),
+      ),
+    );
   }
 
   deletePerson(
     projectId: string,
     personId: string,
   ): Promise<{ events: number; distinctIds: readonly string[] }> {
-    return this.writes.run(async () => {
-      const params = [projectId, personId];
-      // The person and everyone merged into it.
-      const mine = `(person_id = $2::UUID OR person_id IN (
-        SELECT old_person_id FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID))`;
-      await this.writer.run('BEGIN TRANSACTION');
-      try {
+    const params = [projectId, personId];
+    // The person and everyone merged into it.
+    const mine = `(person_id = $2::UUID OR person_id IN (
+      SELECT old_person_id FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID))`;
+    return this.writes.run(() =>
+      this.inTransaction(async () => {
         const ids = await this.writer.runAndReadAll(
           `SELECT DISTINCT distinct_id FROM (
              SELECT distinct_id FROM person_distinct_ids WHERE project_id = $1 AND person_id = $2::UUID
@@ -350,25 +351,20 @@ export class DuckDBEventStore implements EventStore {
           'DELETE FROM person_overrides WHERE project_id = $1 AND person_id = $2::UUID',
           params,
         );
-        await this.writer.run('COMMIT');
         return {
           events,
           distinctIds: ids.getRowObjectsJS().map((r) => String(r['distinct_id'])),
         };
-      } catch (err) {
-        await this.writer.run('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    });
+      }),
+    );
   }
 
   deleteEventsBefore(projectId: string, beforeMs: number): Promise<number> {
-    return this.writes.run(async () => {
-      return this.deleteEvents('project_id = $1 AND timestamp < $2', [
-        projectId,
-        instant(beforeMs),
-      ]);
-    });
+    return this.writes.run(() =>
+      this.inTransaction(() =>
+        this.deleteEvents('project_id = $1 AND timestamp < $2', [projectId, instant(beforeMs)]),
+      ),
+    );
   }
 
   /**
@@ -408,7 +404,24 @@ export class DuckDBEventStore implements EventStore {
     };
   }
 
-  /** Deletes the events matching `where` from both parts (run inside the write queue). */
+  /** Runs `work` in one transaction on the writer (inside the write queue). */
+  private async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.writer.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.writer.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes the events matching `where` from both parts (inside the write
+   * queue and a transaction: a reader never sees one part's rows gone and not
+   * the other's).
+   */
   private async deleteEvents(where: string, params: DuckDBValue[]): Promise<number> {
     let deleted = 0;
     for (const table of EVENT_TABLES) {
